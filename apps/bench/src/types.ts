@@ -1,0 +1,57 @@
+/** What one iteration of a case does, so timings turn into throughput. */
+export interface Work {
+  readonly amount: number;
+  readonly unit: 'FLOP' | 'elements' | 'images' | 'bytes';
+}
+
+/** One way of running a case: Strata on some backend, or a peer library. */
+export interface Implementation {
+  readonly name: string;
+  /** Peers are the yardstick: ratios are reported against the first peer of a case. */
+  readonly peer: boolean;
+  /** Shown beside the figures, e.g. to say that an implementation is a stand-in. */
+  readonly note?: string;
+  setup?(): void | Promise<void>;
+  /** One timed iteration. It must finish its work (await GPU readback) before returning. */
+  run(): unknown | Promise<unknown>;
+  teardown?(): void | Promise<void>;
+}
+
+export interface BenchCase {
+  readonly name: string;
+  readonly work?: Work;
+  readonly implementations: readonly Implementation[];
+}
+
+export interface Suite {
+  readonly name: string;
+  readonly description: string;
+  /** Built lazily so that listing suites loads no peer library. */
+  cases(): BenchCase[] | Promise<BenchCase[]>;
+}
+
+export interface RunOptions {
+  readonly warmup: number;
+  readonly repetitions: number;
+}
+
+export interface ImplementationResult {
+  readonly name: string;
+  readonly peer: boolean;
+  readonly note?: string;
+  readonly medianMs: number;
+  readonly samplesMs: readonly number[];
+  /** Work per second in the case's unit, when the case declares its work. */
+  readonly throughput?: number;
+}
+
+export interface CaseResult {
+  readonly suite: string;
+  readonly case: string;
+  readonly work?: Work;
+  readonly results: readonly ImplementationResult[];
+  /** Name of the peer the speedups are relative to, if the case has one. */
+  readonly baseline?: string;
+  /** speedup[name] = baseline median / name median (> 1 means faster than the peer). */
+  readonly speedup: Readonly<Record<string, number>>;
+}

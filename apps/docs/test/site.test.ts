@@ -1,0 +1,56 @@
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright';
+import { build, serve } from 'vitepress';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Builds the real site, serves the static output, and drives the system
+// Chromium to press Run on the example page: the path a reader takes.
+const root = fileURLToPath(new URL('..', import.meta.url));
+let server: Server | undefined;
+let browser: Browser | undefined;
+let baseUrl = '';
+
+beforeAll(async () => {
+  await build(root);
+  const preview = await serve({ root, port: 0 });
+  server = preview.server;
+  const address = server?.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  baseUrl = `http://127.0.0.1:${address.port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+});
+
+describe('docs site', () => {
+  it('home page renders', async () => {
+    const page = await (browser as Browser).newPage();
+    await page.goto(`${baseUrl}/`);
+    await expect(page.locator('.VPHero .name').textContent()).resolves.toContain('Strata');
+    await page.close();
+  });
+
+  it('runs the first-steps example in the page when Run is clicked', async () => {
+    const page = await (browser as Browser).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${baseUrl}/guide/first-steps`);
+    const example = page.locator('[data-example="first-steps"]');
+    await expect(example.locator('code').textContent()).resolves.toContain('export function run');
+    await example.getByRole('button', { name: 'Run' }).click();
+    await page.waitForSelector('[data-example="first-steps"]:is([data-status="done"], [data-status="error"])');
+    await expect(example.getAttribute('data-status')).resolves.toBe('done');
+    await expect(example.locator('.example-output').textContent()).resolves.toBe(
+      'logits: [2, 1, 0.1]\nsoftmax: [0.6590, 0.2424, 0.0986]',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

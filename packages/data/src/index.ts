@@ -1,0 +1,9 @@
+/**
+ * @packageDocumentation
+ * Datasets, DataLoader, transforms, and readers for MNIST / Fashion-MNIST (IDX) and CIFAR-10 (binary).
+ *
+ * This package is a skeleton: its public API arrives with issue #7 and is
+ * specified in ../../shared/DESIGN.md. It deliberately exports nothing yet, so
+ * that no caller can depend on a placeholder.
+ */
+export {};
