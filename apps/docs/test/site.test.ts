@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright';
 import { build, serve } from 'vitepress';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // Builds the real site, serves the static output, and drives the system
 // Chromium to press Run on the example page: the path a reader takes.
 const root = fileURLToPath(new URL('..', import.meta.url));
-let server: Server | undefined;
+let server: Awaited<ReturnType<typeof serve>>['server'] | undefined;
 let browser: Browser | undefined;
 let baseUrl = '';
 
