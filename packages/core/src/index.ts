@@ -1,9 +1,59 @@
 /**
  * @packageDocumentation
- * Tensors, dtypes, strided views, the op library, the typed backend contract, memory management, seeded RNG, safetensors and the CPU backend.
- *
- * This package is a skeleton: its public API arrives with issue #3 and is
- * specified in ../../shared/DESIGN.md. It deliberately exports nothing yet, so
- * that no caller can depend on a placeholder.
+ * Tensors, the typed backend contract, memory management, seeded random
+ * numbers, and the CPU backend (registered and selected by default).
  */
-export {};
+import { createCpuBackend } from './cpu/backend';
+import { registerBackend, useBackend } from './engine';
+
+// Side-effect imports: each op file attaches its Tensor methods.
+import './tensor/reads';
+
+export type { Backend, BackendCapabilities, BackendFactory } from './backend/backend';
+export { E, type Expr, exprArity, exprKey, type BinaryScalarOp, type UnaryScalarOp, unaryScalarOps, binaryScalarOps } from './backend/expr';
+export type { FusedKernel, FusedKernels, FusedOp, FusedParams } from './backend/fused';
+export type { OpObserver, OpRecord } from './backend/observer';
+export {
+  type Kernel,
+  type KernelTable,
+  type OutputSpec,
+  type PadMode,
+  type Primitive,
+  type PrimitiveParams,
+  primitives,
+  type RandomDistribution,
+  type ReduceOp,
+  type ScanOp,
+  type View,
+} from './backend/primitives';
+export type { ViewOp, ViewParams } from './backend/views';
+export { createCpuBackend } from './cpu/backend';
+export { type DataArray, type DType, dtypes, bytesPerElement, isFloat, promoteTypes, type StorageArray } from './dtype';
+export {
+  backendByName,
+  fromStorageArray,
+  getBackend,
+  getOpObserver,
+  type InitBackendResult,
+  initBackend,
+  makeView,
+  registerBackend,
+  registeredBackends,
+  runFused,
+  runPrimitive,
+  setBackend,
+  setOpObserver,
+  useBackend,
+} from './engine';
+export { BackendError, DisposedError, DTypeError, ShapeError } from './errors';
+export { float16BitsToFloat32, float32ToFloat16Bits } from './float16';
+export { keep, type MemoryInfo, memory, tidy } from './memory';
+export * from './ops/index';
+export { defaultGenerator, Generator, manualSeed } from './random/generator';
+export { philox4x32 } from './random/philox';
+export { broadcastShapes, contiguousStrides, isContiguous, type Shape, sizeOf } from './shape';
+export type { BackendMemory } from './tensor/storage';
+export { isTensor, Tensor } from './tensor/tensor';
+
+registerBackend('cpu', createCpuBackend, { priority: 0 });
+useBackend(createCpuBackend());

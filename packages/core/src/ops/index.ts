@@ -1,0 +1,11 @@
+// Every op module of core, re-exported. A test (ops/index.test.ts) checks that
+// no file in this directory is missing here.
+export * from './activations';
+export * from './arithmetic';
+export * from './compare';
+export * from './creation';
+export * from './elementwise';
+export * from './math';
+export * from './matmul';
+export * from './reduce';
+export * from './views';
