@@ -1,18 +1,24 @@
+import { tensor, tidy } from '@strata/core';
 import type { Print } from './types';
 
 export const title = 'First steps';
 
-/**
- * A numerically stable softmax over a few logits. (This page's example moves to
- * `@strata/core` tensors once the core package lands; the Run machinery, and the
- * test that executes this file, stay the same.)
- */
-export function run(print: Print): void {
-  const logits = [2, 1, 0.1];
-  const max = Math.max(...logits);
-  const exps = logits.map((x) => Math.exp(x - max));
-  const total = exps.reduce((a, b) => a + b, 0);
-  const probs = exps.map((e) => e / total);
-  print(`logits: [${logits.join(', ')}]`);
-  print(`softmax: [${probs.map((p) => p.toFixed(4)).join(', ')}]`);
+/** Tensors, broadcasting, a numerically stable softmax, and tidy() for memory. */
+export async function run(print: Print): Promise<void> {
+  const logits = tensor([2, 1, 0.1]);
+  print(`logits: ${logits.toString()}`);
+
+  // softmax(x) = exp(x - logSumExp(x)): stable for large logits too.
+  const probs = tidy(() => logits.sub(logits.logSumExp(0, true)).exp());
+  print(`softmax: ${probs.toString()}`);
+  print(`sum: ${((await probs.sum().item()) as number).toFixed(4)}`);
+
+  const a = tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { dtype: 'float32' },
+  );
+  print(`a @ a.T = ${JSON.stringify(await a.matmul(a.T).toArray())}`);
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright';
 import { build, serve } from 'vitepress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedOutput } from '../examples/expected-output';
 
 // Builds the real site, serves the static output, and drives the system
 // Chromium to press Run on the example page: the path a reader takes.
@@ -42,13 +43,12 @@ describe('docs site', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${baseUrl}/guide/first-steps`);
     const example = page.locator('[data-example="first-steps"]');
-    await expect(example.locator('code').textContent()).resolves.toContain('export function run');
+    await expect(example.locator('code').textContent()).resolves.toContain('export async function run');
     await example.getByRole('button', { name: 'Run' }).click();
     await page.waitForSelector('[data-example="first-steps"]:is([data-status="done"], [data-status="error"])');
-    await expect(example.getAttribute('data-status')).resolves.toBe('done');
-    await expect(example.locator('.example-output').textContent()).resolves.toBe(
-      'logits: [2, 1, 0.1]\nsoftmax: [0.6590, 0.2424, 0.0986]',
-    );
+    const status = await example.getAttribute('data-status');
+    expect(status, await example.locator('.example-output').textContent()).toBe('done');
+    await expect(example.locator('.example-output').textContent()).resolves.toBe(expectedOutput['first-steps']?.join('\n'));
     expect(errors).toEqual([]);
     await page.close();
   });

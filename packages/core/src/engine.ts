@@ -33,7 +33,11 @@ let observer: OpObserver | null = null;
  */
 const erase = <S extends object>(b: Backend<S>): Backend => b as unknown as Backend;
 
-export function registerBackend<S extends object>(name: string, factory: BackendFactory<S>, options: { priority?: number } = {}): void {
+export function registerBackend<S extends object>(
+  name: string,
+  factory: BackendFactory<S>,
+  options: { priority?: number } = {},
+): void {
   registry.set(name, { factory: async () => erase(await factory()), priority: options.priority ?? 0 });
 }
 
@@ -44,7 +48,9 @@ export function registeredBackends(): string[] {
 async function instantiate(name: string): Promise<Backend> {
   const entry = registry.get(name);
   if (!entry) {
-    throw new BackendError(`backend '${name}' is not registered (registered: ${registeredBackends().join(', ') || 'none'}); import its package and call registerBackend first`);
+    throw new BackendError(
+      `backend '${name}' is not registered (registered: ${registeredBackends().join(', ') || 'none'}); import its package and call registerBackend first`,
+    );
   }
   if (!entry.instance) entry.instance = await entry.factory();
   return entry.instance;
@@ -115,6 +121,12 @@ function toView(t: Tensor): View<object> {
   return { storage: t.storage.handle, dtype: t.dtype, shape: t.shape, strides: t.strides, offset: t.offset };
 }
 
+/** Throws, naming `op` and the fix, unless every tensor is alive and on one backend. */
+export function assertSameBackend(op: string, inputs: readonly Tensor[]): void {
+  const first = inputs[0];
+  if (first) checkInputs(op, first.backend, inputs);
+}
+
 function checkInputs(op: string, backend: Backend, inputs: readonly Tensor[]): void {
   for (const t of inputs) {
     t.assertAlive(op);
@@ -161,9 +173,7 @@ export function runFused<F extends FusedOp>(
   out: OutputSpec,
 ): Tensor | undefined {
   const backend = inputs[0]?.backend ?? getBackend();
-  const kernel = backend.fused?.[op] as
-    | ((i: readonly View<object>[], p: FusedParams[F], o: OutputSpec) => object)
-    | undefined;
+  const kernel = backend.fused?.[op] as ((i: readonly View<object>[], p: FusedParams[F], o: OutputSpec) => object) | undefined;
   if (!kernel) return undefined;
   checkInputs(op, backend, inputs);
   const result = wrap(backend, kernel(inputs.map(toView), params, out), out);

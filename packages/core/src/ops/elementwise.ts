@@ -6,7 +6,7 @@
  */
 import { E, type Expr } from '../backend/expr';
 import { type DType, promoteTypes, promoteWithScalar, scalarDType } from '../dtype';
-import { fromStorageArray, runPrimitive } from '../engine';
+import { assertSameBackend, fromStorageArray, runPrimitive } from '../engine';
 import { broadcastShapes, shapesEqual } from '../shape';
 import { isTensor, type Tensor } from '../tensor/tensor';
 import { expand } from './views';
@@ -40,11 +40,21 @@ export function resultDType(args: readonly TensorLike[]): DType {
 
 function scalarTensor(value: number | boolean): Tensor {
   const dtype = scalarDType(value);
-  const data = dtype === 'float32' ? new Float32Array([Number(value)]) : dtype === 'int32' ? new Int32Array([Number(value)]) : new Uint8Array([Number(value)]);
+  const data =
+    dtype === 'float32'
+      ? new Float32Array([Number(value)])
+      : dtype === 'int32'
+        ? new Int32Array([Number(value)])
+        : new Uint8Array([Number(value)]);
   return fromStorageArray(data, [], dtype);
 }
 
-export function elementwise(op: string, args: readonly TensorLike[], build: (xs: Expr[], dtype: DType) => Expr, rule: ElementwiseRule = {}): Tensor {
+export function elementwise(
+  op: string,
+  args: readonly TensorLike[],
+  build: (xs: Expr[], dtype: DType) => Expr,
+  rule: ElementwiseRule = {},
+): Tensor {
   // All-scalar calls (add(1, 2)) still return a tensor: lift the first scalar.
   if (!args.some(isTensor) && args.length > 0) {
     const lifted = scalarTensor(args[0] as number | boolean);
@@ -57,7 +67,7 @@ export function elementwise(op: string, args: readonly TensorLike[], build: (xs:
   const promoted = resultDType(args);
   const computeType = rule.compute ? rule.compute(promoted) : promoted;
   const tensors = args.filter(isTensor);
-  for (const t of tensors) t.assertAlive(op);
+  assertSameBackend(op, tensors);
   const shape = broadcastShapes(op, ...tensors.map((t) => t.shape));
   let k = 0;
   const xs = args.map((a) => (isTensor(a) ? E.cast(E.input(k++, a.dtype), computeType) : E.const(Number(a), computeType)));

@@ -5,20 +5,21 @@
  */
 import { E } from '../backend/expr';
 import { promoteTypes } from '../dtype';
-import { runPrimitive } from '../engine';
+import { assertSameBackend, runPrimitive } from '../engine';
 import { DTypeError, fmtShape, ShapeError } from '../errors';
-import { broadcastShapes } from '../shape';
 import { tidy } from '../memory';
+import { broadcastShapes } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 import { add } from './arithmetic';
 import { defineMethods } from './tensor-method';
 import { expand, reshape, transpose } from './views';
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  a.assertAlive('matmul');
-  b.assertAlive('matmul');
-  if (a.ndim === 0 || b.ndim === 0) throw new ShapeError(`matmul: both operands need at least 1 dim, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
-  if (a.dtype === 'bool' || b.dtype === 'bool') throw new DTypeError(`matmul: bool tensors are not supported; convert with .to('float32')`);
+  assertSameBackend('matmul', [a, b]);
+  if (a.ndim === 0 || b.ndim === 0)
+    throw new ShapeError(`matmul: both operands need at least 1 dim, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (a.dtype === 'bool' || b.dtype === 'bool')
+    throw new DTypeError(`matmul: bool tensors are not supported; convert with .to('float32')`);
   const dtype = promoteTypes(a.dtype, b.dtype);
   return tidy(() => {
     const a2 = a.ndim === 1 ? reshape(a, [1, a.shape[0] as number]) : a;
@@ -30,12 +31,20 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     }
     const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
     const cast = (t: Tensor) =>
-      t.dtype === dtype && dtype !== 'float16' ? t : runPrimitive('elementwise', [t], { expr: E.cast(E.input(0, t.dtype), dtype === 'float16' ? 'float32' : dtype) }, { shape: t.shape, dtype: dtype === 'float16' ? 'float32' : dtype });
+      t.dtype === dtype && dtype !== 'float16'
+        ? t
+        : runPrimitive(
+            'elementwise',
+            [t],
+            { expr: E.cast(E.input(0, t.dtype), dtype === 'float16' ? 'float32' : dtype) },
+            { shape: t.shape, dtype: dtype === 'float16' ? 'float32' : dtype },
+          );
     const aB = expand(cast(a2), [...batch, M, K]);
     const bB = expand(cast(b2), [...batch, K, N]);
     const kernelType = dtype === 'float16' ? 'float32' : dtype;
     let out = runPrimitive('matmul', [aB, bB], {}, { shape: [...batch, M, N], dtype: kernelType });
-    if (dtype === 'float16') out = runPrimitive('elementwise', [out], { expr: E.cast(E.input(0, 'float32'), 'float16') }, { shape: out.shape, dtype });
+    if (dtype === 'float16')
+      out = runPrimitive('elementwise', [out], { expr: E.cast(E.input(0, 'float32'), 'float16') }, { shape: out.shape, dtype });
     // Drop the dims that 1-d operands gained.
     if (a.ndim === 1 && b.ndim === 1) return reshape(out, []);
     if (a.ndim === 1) return reshape(out, [...batch, N]);
@@ -54,7 +63,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 
 /** Outer product of two 1-d tensors: (n) x (m) -> (n, m). */
 export function outer(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`outer: needs two 1-d tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+  if (a.ndim !== 1 || b.ndim !== 1)
+    throw new ShapeError(`outer: needs two 1-d tensors, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   return tidy(() => matmul(reshape(a, [-1, 1]), reshape(b, [1, -1])));
 }
 
@@ -68,9 +78,12 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 
 /** x @ weight^T + bias, with PyTorch's weight layout (outFeatures, inFeatures). */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
-  if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-d (outFeatures, inFeatures), got ${fmtShape(weight.shape)}`);
+  if (weight.ndim !== 2)
+    throw new ShapeError(`linear: weight must be 2-d (outFeatures, inFeatures), got ${fmtShape(weight.shape)}`);
   if (x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new ShapeError(`linear: input's last dim ${x.shape[x.ndim - 1]} does not match weight ${fmtShape(weight.shape)} (inFeatures = ${weight.shape[1]})`);
+    throw new ShapeError(
+      `linear: input's last dim ${x.shape[x.ndim - 1]} does not match weight ${fmtShape(weight.shape)} (inFeatures = ${weight.shape[1]})`,
+    );
   }
   return tidy(() => {
     const y = matmul(x, transpose(weight, 0, 1));
