@@ -1,9 +1,9 @@
 /**
  * @packageDocumentation
- * The `strata` command line: train, eval, predict, bench, info.
- *
- * This package is a skeleton: its public API arrives with issue #7 and is
- * specified in ../../shared/DESIGN.md. It deliberately exports nothing yet, so
- * that no caller can depend on a placeholder.
+ * The `strata` command line (bin: `strata`). `createProgram()` builds the
+ * commander program so it can be embedded or tested; `runDemo` and `runInfo`
+ * are the commands' bodies.
  */
-export {};
+export { type DemoOptions, type DemoResult, runDemo } from './commands/demo';
+export { runInfo } from './commands/info';
+export { createProgram } from './program';

@@ -10,7 +10,16 @@ import { registerBackend, useBackend } from './engine';
 import './tensor/reads';
 
 export type { Backend, BackendCapabilities, BackendFactory } from './backend/backend';
-export { E, type Expr, exprArity, exprKey, type BinaryScalarOp, type UnaryScalarOp, unaryScalarOps, binaryScalarOps } from './backend/expr';
+export {
+  type BinaryScalarOp,
+  binaryScalarOps,
+  E,
+  type Expr,
+  exprArity,
+  exprKey,
+  type UnaryScalarOp,
+  unaryScalarOps,
+} from './backend/expr';
 export type { FusedKernel, FusedKernels, FusedOp, FusedParams } from './backend/fused';
 export type { OpObserver, OpRecord } from './backend/observer';
 export {
@@ -28,7 +37,7 @@ export {
 } from './backend/primitives';
 export type { ViewOp, ViewParams } from './backend/views';
 export { createCpuBackend } from './cpu/backend';
-export { type DataArray, type DType, dtypes, bytesPerElement, isFloat, promoteTypes, type StorageArray } from './dtype';
+export { bytesPerElement, type DataArray, type DType, dtypes, isFloat, promoteTypes, type StorageArray } from './dtype';
 export {
   backendByName,
   fromStorageArray,

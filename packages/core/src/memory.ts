@@ -1,5 +1,5 @@
-import { allStats, type BackendMemory } from './tensor/storage';
 import { keep, runScoped } from './tensor/scope';
+import { allStats, type BackendMemory } from './tensor/storage';
 import { isTensor } from './tensor/tensor';
 
 export interface MemoryInfo {

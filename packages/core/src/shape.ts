@@ -65,7 +65,9 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 /** Normalises a possibly negative axis into [0, ndim). */
 export function normAxis(axis: number, ndim: number, op: string): number {
   if (!Number.isInteger(axis) || axis < -Math.max(ndim, 1) || axis >= Math.max(ndim, 1)) {
-    throw new RangeError(`${op}: axis ${axis} is out of range for a ${ndim}-d tensor (allowed: ${-Math.max(ndim, 1)} to ${Math.max(ndim, 1) - 1})`);
+    throw new RangeError(
+      `${op}: axis ${axis} is out of range for a ${ndim}-d tensor (allowed: ${-Math.max(ndim, 1)} to ${Math.max(ndim, 1) - 1})`,
+    );
   }
   return axis < 0 ? axis + Math.max(ndim, 1) : axis;
 }

@@ -64,7 +64,16 @@ export interface PrimitiveParams {
 export type Primitive = keyof PrimitiveParams;
 
 export const primitives = [
-  'elementwise', 'reduce', 'scan', 'matmul', 'gather', 'scatterAdd', 'concat', 'pad', 'random', 'argsort',
+  'elementwise',
+  'reduce',
+  'scan',
+  'matmul',
+  'gather',
+  'scatterAdd',
+  'concat',
+  'pad',
+  'random',
+  'argsort',
 ] as const satisfies readonly Primitive[];
 
 /** What a kernel is told about the output it must produce. */

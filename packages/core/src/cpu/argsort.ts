@@ -4,7 +4,11 @@ import { contiguousStrides, sizeOf } from '../shape';
 import { stridedOffsets } from './strided';
 
 /** Stable argsort along one axis; NaN is the largest value (last ascending, first descending). */
-export function argsortKernel(inputs: readonly View<StorageArray>[], params: PrimitiveParams['argsort'], out: OutputSpec): StorageArray {
+export function argsortKernel(
+  inputs: readonly View<StorageArray>[],
+  params: PrimitiveParams['argsort'],
+  out: OutputSpec,
+): StorageArray {
   const x = inputs[0] as View<StorageArray>;
   const { axis, descending } = params;
   const result = allocStorageArray(out.dtype, sizeOf(out.shape));
@@ -24,8 +28,8 @@ export function argsortKernel(inputs: readonly View<StorageArray>[], params: Pri
     order.sort((i, j) => {
       const a = values[i] as number;
       const b = values[j] as number;
-      const an = a !== a;
-      const bn = b !== b;
+      const an = Number.isNaN(a);
+      const bn = Number.isNaN(b);
       if (an || bn) return an === bn ? 0 : (an ? 1 : -1) * (descending ? -1 : 1);
       const c = a < b ? -1 : a > b ? 1 : 0;
       return descending ? -c : c;
@@ -34,4 +38,3 @@ export function argsortKernel(inputs: readonly View<StorageArray>[], params: Pri
   }
   return result;
 }
-

@@ -3,8 +3,8 @@ import type { OutputSpec, View } from '../backend/primitives';
 import { allocStorageArray, type StorageArray } from '../dtype';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../float16';
 import { sizeOf } from '../shape';
-import { type Access, accessFor } from './strided';
 import { helperSource, renderJs } from './scalar-js';
+import { type Access, accessFor } from './strided';
 
 type CompiledKernel = (
   inputs: readonly StorageArray[],
@@ -23,7 +23,12 @@ const accessCode: Record<Access['kind'], string> = { contiguous: 'c', scalar: 'z
  * it: contiguous inputs read `in[off + i]`, broadcast scalars are loaded once
  * before the loop, other views go through a precomputed offset table.
  */
-function compile(expr: Expr, inputs: readonly View<StorageArray>[], accesses: readonly Access[], out: OutputSpec): CompiledKernel {
+function compile(
+  expr: Expr,
+  inputs: readonly View<StorageArray>[],
+  accesses: readonly Access[],
+  out: OutputSpec,
+): CompiledKernel {
   const kinds = accesses.map((a, k) => `${accessCode[a.kind]}${inputs[k]?.dtype === 'float16' ? 'h' : ''}`).join('');
   const key = `${exprKey(expr)}|${kinds}|${out.dtype}`;
   let fn = cache.get(key);
@@ -45,7 +50,11 @@ function compile(expr: Expr, inputs: readonly View<StorageArray>[], accesses: re
   return fn;
 }
 
-export function elementwiseKernel(inputs: readonly View<StorageArray>[], params: { readonly expr: Expr }, out: OutputSpec): StorageArray {
+export function elementwiseKernel(
+  inputs: readonly View<StorageArray>[],
+  params: { readonly expr: Expr },
+  out: OutputSpec,
+): StorageArray {
   const n = sizeOf(out.shape);
   const result = allocStorageArray(out.dtype, n);
   if (n === 0) return result;

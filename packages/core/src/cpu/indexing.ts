@@ -10,12 +10,20 @@ function checkIndex(op: string, index: number, size: number, axis: number): void
 }
 
 /** torch.gather: out[p] = x[p with p[axis] := index[p]]. */
-export function gatherKernel(inputs: readonly View<StorageArray>[], params: PrimitiveParams['gather'], out: OutputSpec): StorageArray {
+export function gatherKernel(
+  inputs: readonly View<StorageArray>[],
+  params: PrimitiveParams['gather'],
+  out: OutputSpec,
+): StorageArray {
   const [x, index] = inputs as [View<StorageArray>, View<StorageArray>];
   const { axis } = params;
   const result = allocStorageArray(out.dtype, sizeOf(out.shape));
   // Offsets into x of each output position with its `axis` coordinate zeroed.
-  const xBase = stridedOffsets(index.shape, x.strides.map((s, d) => (d === axis ? 0 : s)), x.offset);
+  const xBase = stridedOffsets(
+    index.shape,
+    x.strides.map((s, d) => (d === axis ? 0 : s)),
+    x.offset,
+  );
   const idx = stridedOffsets(index.shape, index.strides, index.offset);
   const size = x.shape[axis] as number;
   const stride = x.strides[axis] as number;
@@ -28,7 +36,11 @@ export function gatherKernel(inputs: readonly View<StorageArray>[], params: Prim
 }
 
 /** torch.scatter_add: out = base; out[p with p[axis] := index[p]] += src[p], for p over index's shape. */
-export function scatterAddKernel(inputs: readonly View<StorageArray>[], params: PrimitiveParams['scatterAdd'], out: OutputSpec): StorageArray {
+export function scatterAddKernel(
+  inputs: readonly View<StorageArray>[],
+  params: PrimitiveParams['scatterAdd'],
+  out: OutputSpec,
+): StorageArray {
   const [base, index, src] = inputs as [View<StorageArray>, View<StorageArray>, View<StorageArray>];
   const { axis } = params;
   const n = sizeOf(out.shape);
@@ -36,7 +48,11 @@ export function scatterAddKernel(inputs: readonly View<StorageArray>[], params: 
   const baseOffsets = stridedOffsets(base.shape, base.strides, base.offset);
   for (let i = 0; i < n; i++) result[i] = base.storage[baseOffsets[i] as number] as number;
   const outStrides = contiguousStrides(out.shape);
-  const dst = stridedOffsets(index.shape, outStrides.map((s, d) => (d === axis ? 0 : s)), 0);
+  const dst = stridedOffsets(
+    index.shape,
+    outStrides.map((s, d) => (d === axis ? 0 : s)),
+    0,
+  );
   const idx = stridedOffsets(index.shape, index.strides, index.offset);
   const srcOff = stridedOffsets(index.shape, src.strides, src.offset);
   const size = out.shape[axis] as number;
@@ -50,7 +66,11 @@ export function scatterAddKernel(inputs: readonly View<StorageArray>[], params: 
   return result;
 }
 
-export function concatKernel(inputs: readonly View<StorageArray>[], params: PrimitiveParams['concat'], out: OutputSpec): StorageArray {
+export function concatKernel(
+  inputs: readonly View<StorageArray>[],
+  params: PrimitiveParams['concat'],
+  out: OutputSpec,
+): StorageArray {
   const { axis } = params;
   const result = allocStorageArray(out.dtype, sizeOf(out.shape));
   let inner = 1;

@@ -3,7 +3,11 @@ import { allocStorageArray, type StorageArray } from '../dtype';
 import { bitsToUniform, boxMuller, philox4x32 } from '../random/philox';
 import { sizeOf } from '../shape';
 
-export function randomKernel(_inputs: readonly View<StorageArray>[], params: PrimitiveParams['random'], out: OutputSpec): StorageArray {
+export function randomKernel(
+  _inputs: readonly View<StorageArray>[],
+  params: PrimitiveParams['random'],
+  out: OutputSpec,
+): StorageArray {
   const n = sizeOf(out.shape);
   const result = allocStorageArray(out.dtype, n);
   const block = new Uint32Array(4);

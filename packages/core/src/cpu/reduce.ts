@@ -21,7 +21,11 @@ export function splitAxes(x: View<StorageArray>, axes: readonly number[]): { kep
   return { kept: stridedOffsets(keptShape, keptStrides, x.offset), reduced: stridedOffsets(redShape, redStrides, 0) };
 }
 
-export function reduceKernel(inputs: readonly View<StorageArray>[], params: PrimitiveParams['reduce'], out: OutputSpec): StorageArray {
+export function reduceKernel(
+  inputs: readonly View<StorageArray>[],
+  params: PrimitiveParams['reduce'],
+  out: OutputSpec,
+): StorageArray {
   const x = inputs[0] as View<StorageArray>;
   const data = x.storage;
   const result = allocStorageArray(out.dtype, sizeOf(out.shape));
@@ -45,7 +49,7 @@ export function reduceKernel(inputs: readonly View<StorageArray>[], params: Prim
         acc = isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
         for (let r = 0; r < m; r++) {
           const v = data[base + (reduced[r] as number)] as number;
-          if (v !== v) {
+          if (Number.isNaN(v)) {
             acc = Number.NaN;
             break;
           }
@@ -60,7 +64,7 @@ export function reduceKernel(inputs: readonly View<StorageArray>[], params: Prim
         acc = 0;
         for (let r = 0; r < m; r++) {
           const v = data[base + (reduced[r] as number)] as number;
-          if (v !== v) {
+          if (Number.isNaN(v)) {
             acc = r;
             break;
           }
@@ -93,7 +97,11 @@ export function reduceKernel(inputs: readonly View<StorageArray>[], params: Prim
   return result;
 }
 
-export function scanKernel(inputs: readonly View<StorageArray>[], params: PrimitiveParams['scan'], out: OutputSpec): StorageArray {
+export function scanKernel(
+  inputs: readonly View<StorageArray>[],
+  params: PrimitiveParams['scan'],
+  out: OutputSpec,
+): StorageArray {
   const x = inputs[0] as View<StorageArray>;
   const n = sizeOf(out.shape);
   const result = allocStorageArray(out.dtype, n);
@@ -118,4 +126,3 @@ export function scanKernel(inputs: readonly View<StorageArray>[], params: Primit
   }
   return result;
 }
-

@@ -34,7 +34,10 @@ export function stridedOffsets(shape: Shape, strides: readonly number[], offset:
   return out;
 }
 
-export type Access = { kind: 'contiguous'; offset: number } | { kind: 'scalar'; offset: number } | { kind: 'strided'; offsets: Int32Array };
+export type Access =
+  | { kind: 'contiguous'; offset: number }
+  | { kind: 'scalar'; offset: number }
+  | { kind: 'strided'; offsets: Int32Array };
 
 /** How a kernel should read a view laid over `shape`: the cheapest of three access patterns. */
 export function accessFor(shape: Shape, strides: readonly number[], offset: number): Access {

@@ -47,10 +47,11 @@ export const softplus = (x: TensorLike, options: { beta?: number; threshold?: nu
   float('softplus', x, (v) => softplusExpr(v, options.beta ?? 1, options.threshold ?? 20));
 export const mish = (x: TensorLike): Tensor => float('mish', x, (v) => mul(v, E.unary('tanh', softplusExpr(v, 1, 20))));
 /** relu6(x + 3) / 6 */
-export const hardSigmoid = (x: TensorLike): Tensor => float('hardSigmoid', x, (v) => E.binary('div', clip(add(v, c(3)), 0, 6), c(6)));
+export const hardSigmoid = (x: TensorLike): Tensor =>
+  float('hardSigmoid', x, (v) => E.binary('div', clip(add(v, c(3)), 0, 6), c(6)));
 /** x * relu6(x + 3) / 6 */
-export const hardSwish = (x: TensorLike): Tensor => float('hardSwish', x, (v) => mul(v, E.binary('div', clip(add(v, c(3)), 0, 6), c(6))));
-
+export const hardSwish = (x: TensorLike): Tensor =>
+  float('hardSwish', x, (v) => mul(v, E.binary('div', clip(add(v, c(3)), 0, 6), c(6))));
 
 defineMethods({ sigmoid, relu, relu6, leakyRelu, elu, selu, gelu, silu, softplus, mish, hardSigmoid, hardSwish });
 

@@ -5,11 +5,15 @@ import { defineMethods } from './tensor-method';
 
 /** a + b (broadcasting, PyTorch promotion). `alpha` scales b, like torch.add. */
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
-  return elementwise('add', [a, b], ([x, y], d) => E.binary('add', x!, alpha === 1 ? y! : E.binary('mul', y!, E.const(alpha, d))));
+  return elementwise('add', [a, b], ([x, y], d) =>
+    E.binary('add', x!, alpha === 1 ? y! : E.binary('mul', y!, E.const(alpha, d))),
+  );
 }
 
 export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
-  return elementwise('sub', [a, b], ([x, y], d) => E.binary('sub', x!, alpha === 1 ? y! : E.binary('mul', y!, E.const(alpha, d))));
+  return elementwise('sub', [a, b], ([x, y], d) =>
+    E.binary('sub', x!, alpha === 1 ? y! : E.binary('mul', y!, E.const(alpha, d))),
+  );
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {

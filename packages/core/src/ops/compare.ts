@@ -4,10 +4,15 @@ import type { Tensor } from '../tensor/tensor';
 import { elementwise, resultDType, type TensorLike } from './elementwise';
 import { defineMethods } from './tensor-method';
 
-const compare = (op: BinaryScalarOp) => (a: TensorLike, b: TensorLike): Tensor => elementwise(op, [a, b], ([x, y]) => E.binary(op, x!, y!));
+const compare =
+  (op: BinaryScalarOp) =>
+  (a: TensorLike, b: TensorLike): Tensor =>
+    elementwise(op, [a, b], ([x, y]) => E.binary(op, x!, y!));
 const toBool = { compute: () => 'bool' as const };
-const logical = (op: BinaryScalarOp, name: string) => (a: TensorLike, b: TensorLike): Tensor =>
-  elementwise(name, [a, b], ([x, y]) => E.binary(op, x!, y!), toBool);
+const logical =
+  (op: BinaryScalarOp, name: string) =>
+  (a: TensorLike, b: TensorLike): Tensor =>
+    elementwise(name, [a, b], ([x, y]) => E.binary(op, x!, y!), toBool);
 
 export const eq = compare('eq');
 export const ne = compare('ne');

@@ -10,7 +10,7 @@ import { fromStorageArray, getBackend, runPrimitive } from '../engine';
 import { DTypeError, fmtShape, ShapeError } from '../errors';
 import { float32ToFloat16Bits } from '../float16';
 import { defaultGenerator, type Generator } from '../random/generator';
-import { checkShape, type Shape, sizeOf } from '../shape';
+import { checkShape, sizeOf } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 
 export type NestedArray<T> = T | readonly NestedArray<T>[];
@@ -44,13 +44,17 @@ function inferShape(data: unknown): number[] {
 function flatten(data: unknown, shape: readonly number[], depth: number, out: (number | boolean)[]): void {
   if (depth === shape.length) {
     if (typeof data !== 'number' && typeof data !== 'boolean') {
-      throw new TypeError(`tensor: expected a number or boolean at depth ${depth}, got ${Array.isArray(data) ? 'an array (ragged nesting)' : typeof data}`);
+      throw new TypeError(
+        `tensor: expected a number or boolean at depth ${depth}, got ${Array.isArray(data) ? 'an array (ragged nesting)' : typeof data}`,
+      );
     }
     out.push(data);
     return;
   }
   if (!isArrayLike(data) || data.length !== shape[depth]) {
-    throw new ShapeError(`tensor: ragged nested array: expected length ${shape[depth]} at depth ${depth} (shape ${fmtShape(shape)}), got ${isArrayLike(data) ? data.length : typeof data}`);
+    throw new ShapeError(
+      `tensor: ragged nested array: expected length ${shape[depth]} at depth ${depth} (shape ${fmtShape(shape)}), got ${isArrayLike(data) ? data.length : typeof data}`,
+    );
   }
   if (depth === shape.length - 1 && ArrayBuffer.isView(data)) {
     for (let i = 0; i < data.length; i++) out.push((data as unknown as ArrayLike<number>)[i] as number);
@@ -61,10 +65,20 @@ function flatten(data: unknown, shape: readonly number[], depth: number, out: (n
 
 function defaultDType(data: unknown, flat: readonly (number | boolean)[]): DType {
   if (data instanceof Float32Array || data instanceof Float64Array) return 'float32';
-  if (data instanceof Int32Array || data instanceof Int16Array || data instanceof Int8Array || data instanceof Uint16Array || data instanceof Uint8Array || data instanceof Uint8ClampedArray) return 'int32';
+  if (
+    data instanceof Int32Array ||
+    data instanceof Int16Array ||
+    data instanceof Int8Array ||
+    data instanceof Uint16Array ||
+    data instanceof Uint8Array ||
+    data instanceof Uint8ClampedArray
+  )
+    return 'int32';
   if (flat.length > 0 && flat.every((v) => typeof v === 'boolean')) return 'bool';
   // Like PyTorch: integer-valued numbers give an integer tensor, any fraction a float one.
-  return flat.every((v) => typeof v !== 'number' || Number.isInteger(v)) && flat.length > 0 && !(data instanceof Float32Array) ? 'int32' : 'float32';
+  return flat.every((v) => typeof v !== 'number' || Number.isInteger(v)) && flat.length > 0 && !(data instanceof Float32Array)
+    ? 'int32'
+    : 'float32';
 }
 
 /** Converts JS values to a dtype's storage array, checking what cannot be represented. */
@@ -103,7 +117,13 @@ export function tensor(data: TensorData, options: TensorOptions = {}): Tensor {
 }
 
 function fillExpr(shape: readonly number[], expr: Expr, dtype: DType, backend?: Backend): Tensor {
-  return runPrimitive('elementwise', [], { expr: E.cast(expr, dtype) }, { shape: checkShape(shape, 'fill'), dtype }, backend ?? getBackend());
+  return runPrimitive(
+    'elementwise',
+    [],
+    { expr: E.cast(expr, dtype) },
+    { shape: checkShape(shape, 'fill'), dtype },
+    backend ?? getBackend(),
+  );
 }
 
 export function full(shape: readonly number[], value: number | boolean, options: CreateOptions = {}): Tensor {
@@ -120,11 +140,15 @@ export function ones(shape: readonly number[], options: CreateOptions = {}): Ten
   return full(shape, 1, options);
 }
 
-const likeOptions = (x: Tensor, options: CreateOptions): CreateOptions => ({ dtype: options.dtype ?? x.dtype, backend: options.backend ?? x.backend });
+const likeOptions = (x: Tensor, options: CreateOptions): CreateOptions => ({
+  dtype: options.dtype ?? x.dtype,
+  backend: options.backend ?? x.backend,
+});
 
 export const zerosLike = (x: Tensor, options: CreateOptions = {}): Tensor => zeros(x.shape, likeOptions(x, options));
 export const onesLike = (x: Tensor, options: CreateOptions = {}): Tensor => ones(x.shape, likeOptions(x, options));
-export const fullLike = (x: Tensor, value: number | boolean, options: CreateOptions = {}): Tensor => full(x.shape, value, likeOptions(x, options));
+export const fullLike = (x: Tensor, value: number | boolean, options: CreateOptions = {}): Tensor =>
+  full(x.shape, value, likeOptions(x, options));
 
 /**
  * Values from `start` (inclusive) to `end` (exclusive) by `step`:
@@ -133,12 +157,18 @@ export const fullLike = (x: Tensor, value: number | boolean, options: CreateOpti
 export function arange(startOrEnd: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
   const [start, stop] = end === undefined ? [0, startOrEnd] : [startOrEnd, end];
   if (step === 0 || !Number.isFinite(step)) throw new RangeError(`arange: step must be finite and non-zero, got ${step}`);
-  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new RangeError(`arange: start and end must be finite, got ${start} and ${stop}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop))
+    throw new RangeError(`arange: start and end must be finite, got ${start} and ${stop}`);
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const dtype = options.dtype ?? ([start, stop, step].every(Number.isInteger) ? 'int32' : 'float32');
   const compute = dtype === 'int32' ? 'int32' : 'float32';
   const idx = E.cast(E.index(), compute);
-  return fillExpr([n], E.binary('add', E.const(start, compute), E.binary('mul', idx, E.const(step, compute))), dtype, options.backend);
+  return fillExpr(
+    [n],
+    E.binary('add', E.const(start, compute), E.binary('mul', idx, E.const(step, compute))),
+    dtype,
+    options.backend,
+  );
 }
 
 /** `steps` evenly spaced values from start to end, both included. */
@@ -204,7 +234,11 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   }
   if (high - low > 2 ** 24) throw new RangeError(`randint: the range high - low = ${high - low} exceeds 2^24`);
   const u = randomTensor(shape, 'uniform', options);
-  const expr = E.binary('add', E.cast(E.unary('floor', E.binary('mul', E.input(0, 'float32'), E.const(high - low))), 'int32'), E.const(low, 'int32'));
+  const expr = E.binary(
+    'add',
+    E.cast(E.unary('floor', E.binary('mul', E.input(0, 'float32'), E.const(high - low))), 'int32'),
+    E.const(low, 'int32'),
+  );
   const out = runPrimitive('elementwise', [u], { expr }, { shape: u.shape, dtype: options.dtype ?? 'int32' });
   u.dispose();
   return out;
@@ -214,10 +248,18 @@ export function randint(low: number, high: number, shape: readonly number[], opt
 export function bernoulli(p: Tensor | number, options: RandomOptions & { shape?: readonly number[] } = {}): Tensor {
   const shape = typeof p === 'number' ? (options.shape ?? []) : p.shape;
   if (typeof p === 'number' && !(p >= 0 && p <= 1)) throw new RangeError(`bernoulli: p must be in [0, 1], got ${p}`);
-  const u = randomTensor(shape, 'uniform', { ...options, backend: options.backend ?? (typeof p === 'number' ? undefined : p.backend) });
+  const u = randomTensor(shape, 'uniform', {
+    ...options,
+    backend: options.backend ?? (typeof p === 'number' ? undefined : p.backend),
+  });
   const prob = typeof p === 'number' ? E.const(p) : E.cast(E.input(1, p.dtype), 'float32');
   const expr = E.cast(E.binary('lt', E.input(0, 'float32'), prob), options.dtype ?? 'float32');
-  const out = runPrimitive('elementwise', typeof p === 'number' ? [u] : [u, p], { expr }, { shape, dtype: options.dtype ?? 'float32' });
+  const out = runPrimitive(
+    'elementwise',
+    typeof p === 'number' ? [u] : [u, p],
+    { expr },
+    { shape, dtype: options.dtype ?? 'float32' },
+  );
   u.dispose();
   return out;
 }
@@ -230,4 +272,3 @@ export function randperm(n: number, options: RandomOptions = {}): Tensor {
   keys.dispose();
   return out;
 }
-

@@ -4,8 +4,14 @@ import type { Tensor } from '../tensor/tensor';
 import { floatMath, mapUnary, type TensorLike } from './elementwise';
 import { defineMethods } from './tensor-method';
 
-const floatUnary = (op: UnaryScalarOp) => (x: TensorLike): Tensor => mapUnary(op, x, (v) => E.unary(op, v), floatMath);
-const sameUnary = (op: UnaryScalarOp) => (x: TensorLike): Tensor => mapUnary(op, x, (v) => E.unary(op, v));
+const floatUnary =
+  (op: UnaryScalarOp) =>
+  (x: TensorLike): Tensor =>
+    mapUnary(op, x, (v) => E.unary(op, v), floatMath);
+const sameUnary =
+  (op: UnaryScalarOp) =>
+  (x: TensorLike): Tensor =>
+    mapUnary(op, x, (v) => E.unary(op, v));
 
 export const exp = floatUnary('exp');
 export const log = floatUnary('log');
@@ -23,7 +29,10 @@ export const neg = sameUnary('neg');
 export const abs = sameUnary('abs');
 export const sign = sameUnary('sign');
 /** Rounding is the identity on integer tensors. */
-const rounding = (op: UnaryScalarOp) => (x: TensorLike): Tensor => mapUnary(op, x, (v) => (v.dtype === 'int32' || v.dtype === 'bool' ? v : E.unary(op, v)));
+const rounding =
+  (op: UnaryScalarOp) =>
+  (x: TensorLike): Tensor =>
+    mapUnary(op, x, (v) => (v.dtype === 'int32' || v.dtype === 'bool' ? v : E.unary(op, v)));
 export const floor = rounding('floor');
 export const ceil = rounding('ceil');
 /** Rounds half to even, like torch.round. */
@@ -34,15 +43,40 @@ export function square(x: TensorLike): Tensor {
   return mapUnary('square', x, (v) => E.binary('mul', v, v));
 }
 
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the op is named like the number test it applies elementwise.
 export function isNaN(x: TensorLike): Tensor {
   return mapUnary('isNaN', x, (v) => E.unary('isnan', v));
 }
 
+// biome-ignore lint/suspicious/noShadowRestrictedNames: the op is named like the number test it applies elementwise.
 export function isFinite(x: TensorLike): Tensor {
   return mapUnary('isFinite', x, (v): Expr => E.unary('isfinite', v));
 }
 
-defineMethods({ exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tan, tanh, erf, reciprocal, neg, abs, sign, floor, ceil, round, trunc, square, isNaN, isFinite });
+defineMethods({
+  exp,
+  log,
+  log1p,
+  expm1,
+  sqrt,
+  rsqrt,
+  sin,
+  cos,
+  tan,
+  tanh,
+  erf,
+  reciprocal,
+  neg,
+  abs,
+  sign,
+  floor,
+  ceil,
+  round,
+  trunc,
+  square,
+  isNaN,
+  isFinite,
+});
 
 declare module '../tensor/tensor' {
   interface Tensor {

@@ -8,15 +8,15 @@ import type { ReduceOp } from '../backend/primitives';
 import type { DType } from '../dtype';
 import { runPrimitive } from '../engine';
 import { fmtShape, ShapeError } from '../errors';
-import { normAxes, normAxis } from '../shape';
 import { tidy } from '../memory';
+import { normAxes, normAxis } from '../shape';
 import type { Tensor } from '../tensor/tensor';
 import { add, div, mul, sub } from './arithmetic';
 import { where } from './compare';
-import { abs, isFinite, log, exp as expOp, sqrt } from './math';
 import { mapUnary } from './elementwise';
-import { reshape } from './views';
+import { abs, exp as expOp, isFinite as isFiniteOp, log, sqrt } from './math';
 import { defineMethods } from './tensor-method';
+import { reshape } from './views';
 
 export type Axis = number | readonly number[];
 
@@ -28,7 +28,9 @@ function reduceCore(op: ReduceOp, name: string, x: Tensor, axis: Axis | undefine
   x.assertAlive(name);
   const axes = normAxes(axis, x.ndim, name);
   if (['max', 'min', 'argmax', 'argmin'].includes(op) && axes.some((a) => x.shape[a] === 0)) {
-    throw new ShapeError(`${name}: cannot reduce over an empty dimension (shape ${fmtShape(x.shape)}); there is no identity for ${op}`);
+    throw new ShapeError(
+      `${name}: cannot reduce over an empty dimension (shape ${fmtShape(x.shape)}); there is no identity for ${op}`,
+    );
   }
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
   const input = x.dtype === 'float16' ? castTo(x, 'float32') : x;
@@ -41,7 +43,10 @@ function reduceCore(op: ReduceOp, name: string, x: Tensor, axis: Axis | undefine
     result = cast;
   }
   if (!keepDim) return result;
-  const kept = reshape(result, x.shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+  const kept = reshape(
+    result,
+    x.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+  );
   result.dispose();
   return kept;
 }
@@ -119,10 +124,15 @@ export function logSumExp(x: Tensor, axis?: Axis, keepDim = false): Tensor {
   return tidy(() => {
     const xf = floatOf(x);
     const m = max(xf, axis, true);
-    const shift = where(isFinite(m), m, 0);
+    const shift = where(isFiniteOp(m), m, 0);
     const s = log(sum(expOp(sub(xf, shift)), axis, true));
     const out = add(s, shift);
-    return keepDim ? out : reshape(out, out.shape.filter((_, i) => !normAxes(axis, x.ndim, 'logSumExp').includes(i)));
+    return keepDim
+      ? out
+      : reshape(
+          out,
+          out.shape.filter((_, i) => !normAxes(axis, x.ndim, 'logSumExp').includes(i)),
+        );
   });
 }
 
@@ -137,7 +147,13 @@ export function norm(x: Tensor, p: NormOrder = 2, axis?: Axis, keepDim = false):
         return sum(abs(xf), axis, keepDim);
       case 2:
       case 'fro':
-        return sqrt(sum(mapUnary('norm', xf, (v) => E.binary('mul', v, v)), axis, keepDim));
+        return sqrt(
+          sum(
+            mapUnary('norm', xf, (v) => E.binary('mul', v, v)),
+            axis,
+            keepDim,
+          ),
+        );
       case 'inf':
         return max(abs(xf), axis, keepDim);
       case '-inf':
@@ -163,7 +179,6 @@ function scan(op: 'sum' | 'prod', x: Tensor, axis: number): Tensor {
 
 export const cumsum = (x: Tensor, axis: number): Tensor => scan('sum', x, axis);
 export const cumprod = (x: Tensor, axis: number): Tensor => scan('prod', x, axis);
-
 
 defineMethods({ sum, prod, max, min, argmax, argmin, all, any, mean, var: variance, std, logSumExp, norm, cumsum, cumprod });
 

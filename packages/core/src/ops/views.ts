@@ -48,12 +48,16 @@ export function inferShape(op: string, x: Tensor, shape: readonly number[]): num
   if (unknown >= 0) {
     const known = out.reduce((p, d, i) => (i === unknown ? p : p * d), 1);
     if (known === 0 || x.size % known !== 0) {
-      throw new ShapeError(`${op}: cannot infer -1 in ${fmtShape(shape)} for a tensor of shape ${fmtShape(x.shape)} (${x.size} elements)`);
+      throw new ShapeError(
+        `${op}: cannot infer -1 in ${fmtShape(shape)} for a tensor of shape ${fmtShape(x.shape)} (${x.size} elements)`,
+      );
     }
     out[unknown] = x.size / known;
   }
   if (sizeOf(out) !== x.size) {
-    throw new ShapeError(`${op}: shape ${fmtShape(shape)} has ${sizeOf(out)} elements, but the tensor of shape ${fmtShape(x.shape)} has ${x.size}`);
+    throw new ShapeError(
+      `${op}: shape ${fmtShape(shape)} has ${sizeOf(out)} elements, but the tensor of shape ${fmtShape(x.shape)} has ${x.size}`,
+    );
   }
   return out;
 }
@@ -63,7 +67,9 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
   const newShape = inferShape('view', x, shape);
   const strides = viewStrides(x.shape, x.strides, newShape);
   if (!strides) {
-    throw new ShapeError(`view: a tensor of shape ${fmtShape(x.shape)} with strides ${fmtShape(x.strides)} cannot be viewed as ${fmtShape(newShape)} without a copy; use reshape()`);
+    throw new ShapeError(
+      `view: a tensor of shape ${fmtShape(x.shape)} with strides ${fmtShape(x.strides)} cannot be viewed as ${fmtShape(newShape)} without a copy; use reshape()`,
+    );
   }
   return makeView('reshape', x, { shape: newShape }, { shape: newShape, strides, offset: x.offset });
 }
@@ -85,17 +91,28 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const nd = x.ndim;
   const norm = dims.map((d) => normAxis(d, nd, 'permute'));
   if (norm.length !== nd || new Set(norm).size !== nd) {
-    throw new ShapeError(`permute: dims ${fmtShape(dims)} must be a permutation of 0..${nd - 1} for a tensor of shape ${fmtShape(x.shape)}`);
+    throw new ShapeError(
+      `permute: dims ${fmtShape(dims)} must be a permutation of 0..${nd - 1} for a tensor of shape ${fmtShape(x.shape)}`,
+    );
   }
-  return makeView('permute', x, { dims: norm }, {
-    shape: norm.map((d) => x.shape[d] as number),
-    strides: norm.map((d) => x.strides[d] as number),
-    offset: x.offset,
-  });
+  return makeView(
+    'permute',
+    x,
+    { dims: norm },
+    {
+      shape: norm.map((d) => x.shape[d] as number),
+      strides: norm.map((d) => x.strides[d] as number),
+      offset: x.offset,
+    },
+  );
 }
 
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
-  if (x.ndim < 2 && dim0 === -2 && dim1 === -1) return permute(x, x.shape.map((_, i) => i));
+  if (x.ndim < 2 && dim0 === -2 && dim1 === -1)
+    return permute(
+      x,
+      x.shape.map((_, i) => i),
+    );
   const a = normAxis(dim0, x.ndim, 'transpose');
   const b = normAxis(dim1, x.ndim, 'transpose');
   const dims = x.shape.map((_, i) => i);
@@ -116,7 +133,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     const t = target === -1 ? size : target;
     if (j < 0 && target === -1) throw new ShapeError(`expand: -1 is not allowed for the new leading dimension ${i}`);
     if (size !== t && size !== 1) {
-      throw new ShapeError(`expand: cannot expand ${fmtShape(x.shape)} to ${fmtShape(shape)} (dimension ${i}: ${size} is not 1 and differs from ${t})`);
+      throw new ShapeError(
+        `expand: cannot expand ${fmtShape(x.shape)} to ${fmtShape(shape)} (dimension ${i}: ${size} is not 1 and differs from ${t})`,
+      );
     }
     outShape.push(t);
     strides.push(j >= 0 && size === t ? (x.strides[j] as number) : 0);
@@ -146,7 +165,8 @@ export function slice(x: Tensor, index: readonly (number | SliceRange | null)[])
   x.shape.forEach((size, d) => {
     const ix = index[d];
     if (typeof ix === 'number') {
-      if (!Number.isInteger(ix) || ix < -size || ix >= size) throw new RangeError(`slice: index ${ix} is out of range for dimension ${d} with size ${size}`);
+      if (!Number.isInteger(ix) || ix < -size || ix >= size)
+        throw new RangeError(`slice: index ${ix} is out of range for dimension ${d} with size ${size}`);
       const i = ix < 0 ? ix + size : ix;
       starts.push(i);
       ends.push(i + 1);
@@ -155,7 +175,8 @@ export function slice(x: Tensor, index: readonly (number | SliceRange | null)[])
       return;
     }
     const step = ix?.step ?? 1;
-    if (!Number.isInteger(step) || step < 1) throw new RangeError(`slice: step must be a positive integer, got ${step} (dimension ${d})`);
+    if (!Number.isInteger(step) || step < 1)
+      throw new RangeError(`slice: step must be a positive integer, got ${step} (dimension ${d})`);
     const clampIndex = (v: number) => Math.min(size, Math.max(0, v < 0 ? v + size : v));
     const start = clampIndex(ix?.start ?? 0);
     const end = Math.max(start, clampIndex(ix?.end ?? size));
@@ -169,7 +190,10 @@ export function slice(x: Tensor, index: readonly (number | SliceRange | null)[])
   const sliced = makeView('slice', x, { starts, ends, steps }, { shape, strides, offset });
   if (drop.length === 0) return sliced;
   try {
-    return reshape(sliced, shape.filter((_, d) => !drop.includes(d)));
+    return reshape(
+      sliced,
+      shape.filter((_, d) => !drop.includes(d)),
+    );
   } finally {
     sliced.dispose();
   }
@@ -190,7 +214,10 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 export function squeeze(x: Tensor, dims?: number | readonly number[]): Tensor {
   const axes = dims === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes(dims, x.ndim, 'squeeze');
-  return reshape(x, x.shape.filter((d, i) => !(axes.includes(i) && d === 1)));
+  return reshape(
+    x,
+    x.shape.filter((d, i) => !(axes.includes(i) && d === 1)),
+  );
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -211,7 +238,8 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** A contiguous copy when needed; otherwise a new handle on the same storage. */
 export function contiguous(x: Tensor): Tensor {
-  if (isContiguous(x.shape, x.strides)) return makeView('reshape', x, { shape: x.shape }, { shape: x.shape, strides: x.strides, offset: x.offset });
+  if (isContiguous(x.shape, x.strides))
+    return makeView('reshape', x, { shape: x.shape }, { shape: x.shape, strides: x.strides, offset: x.offset });
   return clone(x);
 }
 
@@ -290,7 +318,10 @@ Object.assign(Tensor.prototype, {
 Object.defineProperties(Tensor.prototype, {
   T: {
     get(this: Tensor) {
-      return permute(this, this.shape.map((_, i) => this.ndim - 1 - i));
+      return permute(
+        this,
+        this.shape.map((_, i) => this.ndim - 1 - i),
+      );
     },
   },
   mT: {
@@ -300,4 +331,3 @@ Object.defineProperties(Tensor.prototype, {
     },
   },
 });
-

@@ -29,7 +29,10 @@ export function formatTensor(values: DataArray, shape: readonly number[], dtype:
       return s;
     }
     const n = shape[d] as number;
-    const idx = summarise && n > 2 * EDGE ? [...Array(EDGE).keys(), -1, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)] : [...Array(n).keys()];
+    const idx =
+      summarise && n > 2 * EDGE
+        ? [...Array(EDGE).keys(), -1, ...Array.from({ length: EDGE }, (_, i) => n - EDGE + i)]
+        : [...Array(n).keys()];
     return idx.map((i) => (i < 0 ? '...' : walk(d + 1, offset + i * (strides[d] as number))));
   };
   const tree = walk(0, 0);

@@ -9,8 +9,8 @@ import { assertDType, dtypes } from '../dtype';
 import { backendByName, fromStorageArray, runPrimitive } from '../engine';
 import { BackendError, fmtShape } from '../errors';
 import { float16BitsToFloat32 } from '../float16';
-import { isContiguous } from '../shape';
 import type { NestedArray } from '../ops/creation';
+import { isContiguous } from '../shape';
 import { formatTensor } from './format';
 import { Tensor } from './tensor';
 
@@ -62,7 +62,8 @@ function nest(values: DataArray, shape: readonly number[], dtype: DType): Nested
 }
 
 function checkItem(t: Tensor): void {
-  if (t.size !== 1) throw new RangeError(`item: only a tensor with one element has an item; this one has shape ${fmtShape(t.shape)}`);
+  if (t.size !== 1)
+    throw new RangeError(`item: only a tensor with one element has an item; this one has shape ${fmtShape(t.shape)}`);
 }
 
 Object.assign(Tensor.prototype, {
@@ -86,7 +87,8 @@ Object.assign(Tensor.prototype, {
   },
   toString(this: Tensor) {
     if (this.isDisposed) return `tensor(<disposed>, shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;
-    if (!this.backend.readSync) return `tensor(<on ${this.backend.name}; await t.data() to read>, shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;
+    if (!this.backend.readSync)
+      return `tensor(<on ${this.backend.name}; await t.data() to read>, shape=${fmtShape(this.shape)}, dtype=${this.dtype})`;
     return formatTensor(this.dataSync(), this.shape, this.dtype, this.backend.name);
   },
   to(this: Tensor, target: string): Tensor | Promise<Tensor> {

@@ -43,7 +43,9 @@ export function runScoped<T>(fn: () => T, isTensor: (v: unknown) => v is Tensor)
   scopes.pop();
   if (result instanceof Promise) {
     for (const t of scope) if (!t.isDisposed) t.dispose();
-    throw new TypeError('tidy(fn): fn returned a Promise; tidy only tracks synchronous work. Await outside tidy, or dispose by hand.');
+    throw new TypeError(
+      'tidy(fn): fn returned a Promise; tidy only tracks synchronous work. Await outside tidy, or dispose by hand.',
+    );
   }
   const kept = new Set<Tensor>();
   collectTensors(result, kept, isTensor);
