@@ -1,19 +1,23 @@
 import { E } from '../backend/expr';
+import { DTypeError } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import { elementwise, floatMath, type TensorLike } from './elementwise';
 import { defineMethods } from './tensor-method';
 
-/** a + b (broadcasting, PyTorch promotion). `alpha` scales b, like torch.add. */
+/** a + b (broadcasting, PyTorch promotion). `alpha` scales b, like torch.add. bool + bool is logical or, as in PyTorch. */
 export function add(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
   return elementwise('add', [a, b], ([x, y], d) =>
-    E.binary('add', x!, alpha === 1 ? y! : E.binary('mul', y!, E.const(alpha, d))),
+    d === 'bool' ? E.binary('or', x!, y!) : E.binary('add', x!, alpha === 1 ? y! : E.binary('mul', y!, E.const(alpha, d))),
   );
 }
 
+/** a - b. Like PyTorch, two bool operands are an error (a plain subtraction would store -1 in a bool). */
 export function sub(a: TensorLike, b: TensorLike, alpha = 1): Tensor {
-  return elementwise('sub', [a, b], ([x, y], d) =>
-    E.binary('sub', x!, alpha === 1 ? y! : E.binary('mul', y!, E.const(alpha, d))),
-  );
+  return elementwise('sub', [a, b], ([x, y], d) => {
+    if (d === 'bool')
+      throw new DTypeError(`sub: subtracting bool tensors is not supported; use logicalXor, or convert with .to('int32') first`);
+    return E.binary('sub', x!, alpha === 1 ? y! : E.binary('mul', y!, E.const(alpha, d)));
+  });
 }
 
 export function mul(a: TensorLike, b: TensorLike): Tensor {

@@ -180,7 +180,8 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   // Fill from both ends (like PyTorch) so the last value is exactly `end`.
   const fromStart = E.binary('add', E.const(start), E.binary('mul', idx, E.const(step)));
   const fromEnd = E.binary('sub', E.const(end), E.binary('mul', E.binary('sub', E.const(steps - 1), idx), E.const(step)));
-  const expr = E.select(E.binary('lt', idx, E.const(Math.floor(steps / 2))), fromStart, fromEnd);
+  // steps = 1 gives [start], like PyTorch and NumPy.
+  const expr = E.select(E.binary('lt', idx, E.const(Math.max(1, Math.floor(steps / 2)))), fromStart, fromEnd);
   return fillExpr([steps], expr, dtype, options.backend);
 }
 

@@ -1,5 +1,6 @@
 /** Unary math: each op is its scalar expression; float-valued ones lift ints to float32. */
 import { E, type Expr, type UnaryScalarOp } from '../backend/expr';
+import { DTypeError } from '../errors';
 import type { Tensor } from '../tensor/tensor';
 import { floatMath, mapUnary, type TensorLike } from './elementwise';
 import { defineMethods } from './tensor-method';
@@ -25,7 +26,13 @@ export const tan = floatUnary('tan');
 export const tanh = floatUnary('tanh');
 export const erf = floatUnary('erf');
 export const reciprocal = floatUnary('reciprocal');
-export const neg = sameUnary('neg');
+/** Like PyTorch, negating a bool tensor is an error (it would store -1 in a bool); use logicalNot. */
+export const neg = (x: TensorLike): Tensor =>
+  mapUnary('neg', x, (v) => {
+    if (v.dtype === 'bool')
+      throw new DTypeError(`neg: negating a bool tensor is not supported; use logicalNot, or convert with .to('int32') first`);
+    return E.unary('neg', v);
+  });
 export const abs = sameUnary('abs');
 export const sign = sameUnary('sign');
 /** Rounding is the identity on integer tensors. */

@@ -29,7 +29,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     if (K !== K2) {
       throw new ShapeError(`matmul: inner dimensions differ: ${fmtShape(a.shape)} @ ${fmtShape(b.shape)} (${K} vs ${K2})`);
     }
-    const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+    let batch: number[];
+    try {
+      batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+    } catch {
+      throw new ShapeError(
+        `matmul: batch dimensions of ${fmtShape(a.shape)} @ ${fmtShape(b.shape)} cannot broadcast (${fmtShape(a2.shape.slice(0, -2))} vs ${fmtShape(b2.shape.slice(0, -2))})`,
+      );
+    }
     const cast = (t: Tensor) =>
       t.dtype === dtype && dtype !== 'float16'
         ? t

@@ -96,6 +96,7 @@ const floatOf = (x: Tensor): Tensor => (x.dtype === 'float32' || x.dtype === 'fl
 
 /** Arithmetic mean; integer input gives float32. The mean of nothing is NaN (like PyTorch). */
 export function mean(x: Tensor, axis?: Axis, keepDim = false): Tensor {
+  normAxes(axis, x.ndim, 'mean'); // axis errors name the op the caller used
   return tidy(() => div(sum(floatOf(x), axis, keepDim), countOf(x, axis)));
 }
 
@@ -106,6 +107,7 @@ export interface VarianceOptions {
 }
 
 export function variance(x: Tensor, axis?: Axis, options: VarianceOptions = {}): Tensor {
+  normAxes(axis, x.ndim, 'var');
   const correction = options.correction ?? 1;
   return tidy(() => {
     const xf = floatOf(x);
@@ -116,11 +118,13 @@ export function variance(x: Tensor, axis?: Axis, options: VarianceOptions = {}):
 }
 
 export function std(x: Tensor, axis?: Axis, options: VarianceOptions = {}): Tensor {
+  normAxes(axis, x.ndim, 'std');
   return tidy(() => sqrt(variance(x, axis, options)));
 }
 
 /** log(sum(exp(x))) without overflow: the max is subtracted first (and infinities handled). */
 export function logSumExp(x: Tensor, axis?: Axis, keepDim = false): Tensor {
+  normAxes(axis, x.ndim, 'logSumExp');
   return tidy(() => {
     const xf = floatOf(x);
     const m = max(xf, axis, true);
@@ -140,6 +144,7 @@ export type NormOrder = 1 | 2 | 'inf' | '-inf' | 'fro';
 
 /** Vector norm over the axes: p = 1, 2 (default; 'fro' is the same over two axes), or 'inf' / '-inf'. */
 export function norm(x: Tensor, p: NormOrder = 2, axis?: Axis, keepDim = false): Tensor {
+  normAxes(axis, x.ndim, 'norm');
   return tidy(() => {
     const xf = floatOf(x);
     switch (p) {
