@@ -3,6 +3,7 @@ import type { KernelTable } from '../backend/primitives';
 import { allocStorageArray, type DType, type StorageArray } from '../dtype';
 import { argsortKernel } from './argsort';
 import { elementwiseKernel } from './elementwise';
+import { cpuFused } from './fused/index';
 import { concatKernel, gatherKernel, padKernel, scatterAddKernel } from './indexing';
 import { matmulKernel } from './matmul';
 import { randomKernel } from './random';
@@ -37,6 +38,7 @@ export function createCpuBackend(): Backend<StorageArray> {
     name: 'cpu',
     capabilities: { dtypes: ['float32', 'float16', 'int32', 'bool'], syncRead: true, floatEpsilon: 2 ** -23 },
     kernels,
+    fused: cpuFused,
     upload: copy,
     read: async (storage, dtype) => copy(storage, dtype),
     readSync: (storage, dtype) => copy(storage, dtype),
