@@ -108,7 +108,9 @@ function integerMatmul(
       for (let j = 0; j < N; j++) {
         let acc = 0;
         for (let k = 0; k < K; k++) {
-          acc += (a.storage[(aBatch[t] as number) + i * ars + k * acs] as number) * (b.storage[(bBatch[t] as number) + k * brs + j * bcs] as number);
+          acc +=
+            (a.storage[(aBatch[t] as number) + i * ars + k * acs] as number) *
+            (b.storage[(bBatch[t] as number) + k * brs + j * bcs] as number);
         }
         result[p++] = acc;
       }
