@@ -47,7 +47,7 @@ describe('docs site', () => {
     await example.getByRole('button', { name: 'Run' }).click();
     await page.waitForSelector('[data-example="first-steps"]:is([data-status="done"], [data-status="error"])');
     const status = await example.getAttribute('data-status');
-    expect(status, await example.locator('.example-output').textContent()).toBe('done');
+    expect(status, (await example.locator('.example-output').textContent()) ?? '').toBe('done');
     await expect(example.locator('.example-output').textContent()).resolves.toBe(expectedOutput['first-steps']?.join('\n'));
     expect(errors).toEqual([]);
     await page.close();
