@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       console.log(
         `\n## ${suite.name}: ${suite.description} (warm-up ${options.warmup}, ${options.repetitions} timed runs, medians)\n`,
       );
-    all.push(...(await runSuite(suite, options, (r) => values.json || console.log(`${formatCase(r)}\n`))));
+    all.push(...(await runSuite(suite, options, (r) => values.json || console.log(`${formatCase(r, options)}\n`))));
   }
   if (values.json) console.log(JSON.stringify({ node: process.version, options, results: all }, null, 2));
 }

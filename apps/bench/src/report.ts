@@ -1,8 +1,12 @@
 import { formatMs, formatRate } from './stats';
-import type { CaseResult } from './types';
+import type { CaseResult, RunOptions } from './types';
 
-/** A plain-text table per case: median time, throughput, and speed relative to the first peer. */
-export function formatCase(result: CaseResult): string {
+/**
+ * A plain-text table per case: median time, throughput, and speed relative to
+ * the first peer. Given the run's options, the title also says when the case
+ * ran fewer iterations than those (its limits).
+ */
+export function formatCase(result: CaseResult, runOptions?: RunOptions): string {
   const rows = result.results.map((r) => [
     r.peer ? `${r.name} (peer)` : r.name,
     formatMs(r.medianMs),
@@ -19,5 +23,10 @@ export function formatCase(result: CaseResult): string {
       .join('  ')
       .trimEnd(),
   );
-  return [`${result.suite} / ${result.case}`, ...lines.map((l) => `  ${l}`)].join('\n');
+  const { warmup, repetitions } = result.options;
+  const capped =
+    runOptions && (warmup !== runOptions.warmup || repetitions !== runOptions.repetitions)
+      ? ` (warm-up ${warmup}, ${repetitions} timed runs)`
+      : '';
+  return [`${result.suite} / ${result.case}${capped}`, ...lines.map((l) => `  ${l}`)].join('\n');
 }

@@ -29,13 +29,29 @@ async function timeImplementation(
   }
 }
 
+/** The run's warm-up and repetitions, capped by the case's limits where it sets them. */
+export function caseOptions(benchCase: BenchCase, options: RunOptions): RunOptions {
+  const { warmup, repetitions } = benchCase.limits ?? {};
+  if (warmup !== undefined && !(Number.isInteger(warmup) && warmup >= 0)) {
+    throw new RangeError(`${benchCase.name}: limits.warmup must be an integer >= 0, got ${warmup}`);
+  }
+  if (repetitions !== undefined && !(Number.isInteger(repetitions) && repetitions >= 1)) {
+    throw new RangeError(`${benchCase.name}: limits.repetitions must be an integer >= 1, got ${repetitions}`);
+  }
+  return {
+    warmup: Math.min(options.warmup, warmup ?? options.warmup),
+    repetitions: Math.min(options.repetitions, repetitions ?? options.repetitions),
+  };
+}
+
 /**
  * Runs every implementation of a case in turn, in this one process, so the
  * figures share the machine's state and the ratios between them are meaningful
  * even on a noisy shared machine where absolute numbers are not.
  */
-export async function runCase(suite: string, benchCase: BenchCase, options: RunOptions): Promise<CaseResult> {
-  if (options.repetitions < 1) throw new RangeError(`repetitions must be >= 1, got ${options.repetitions}`);
+export async function runCase(suite: string, benchCase: BenchCase, runOptions: RunOptions): Promise<CaseResult> {
+  if (runOptions.repetitions < 1) throw new RangeError(`repetitions must be >= 1, got ${runOptions.repetitions}`);
+  const options = caseOptions(benchCase, runOptions);
   const results: ImplementationResult[] = [];
   for (const impl of benchCase.implementations) results.push(await timeImplementation(impl, benchCase.work, options));
   const baseline = results.find((r) => r.peer);
@@ -44,6 +60,7 @@ export async function runCase(suite: string, benchCase: BenchCase, options: RunO
   return {
     suite,
     case: benchCase.name,
+    options,
     results,
     speedup,
     ...(benchCase.work ? { work: benchCase.work } : {}),

@@ -20,6 +20,12 @@ export interface Implementation {
 export interface BenchCase {
   readonly name: string;
   readonly work?: Work;
+  /**
+   * Caps on the run's warm-up and timed iterations for this case, for cases too
+   * slow for the defaults (a 1024² matmul on a slow peer takes seconds). The
+   * run's own figures apply when they are smaller, so `--reps 1` stays quick.
+   */
+  readonly limits?: Partial<RunOptions>;
   readonly implementations: readonly Implementation[];
 }
 
@@ -49,6 +55,8 @@ export interface CaseResult {
   readonly suite: string;
   readonly case: string;
   readonly work?: Work;
+  /** The warm-up and repetitions this case ran with: the run's, capped by the case's limits. */
+  readonly options: RunOptions;
   readonly results: readonly ImplementationResult[];
   /** Name of the peer the speedups are relative to, if the case has one. */
   readonly baseline?: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { randomFloats } from '../src/inputs';
 import { formatCase } from '../src/report';
-import { runCase } from '../src/runner';
+import { caseOptions, runCase } from '../src/runner';
 import { formatRate, median } from '../src/stats';
 import { loadSuites } from '../src/suites';
 
@@ -65,8 +66,58 @@ describe('runCase', () => {
     expect(formatCase(result)).toMatch(/ours +\S+ ms +\S+ kelements\/s +\d+\.\d\dx/);
   });
 
+  it('caps warm-up and repetitions by the case limits, and says so in the report', async () => {
+    const counts = { runs: 0 };
+    const result = await runCase(
+      'test',
+      {
+        name: 'slow',
+        limits: { warmup: 1, repetitions: 2 },
+        implementations: [{ name: 'only', peer: true, run: () => void counts.runs++ }],
+      },
+      { warmup: 3, repetitions: 10 },
+    );
+    expect(counts.runs).toBe(3);
+    expect(result.options).toEqual({ warmup: 1, repetitions: 2 });
+    expect(result.results[0]?.samplesMs).toHaveLength(2);
+    expect(formatCase(result, { warmup: 3, repetitions: 10 }).split('\n')[0]).toBe('test / slow (warm-up 1, 2 timed runs)');
+    expect(formatCase(result, { warmup: 1, repetitions: 2 }).split('\n')[0]).toBe('test / slow');
+  });
+
+  it('keeps the run options when they are below the limits or there are none', () => {
+    const implementations: never[] = [];
+    expect(
+      caseOptions({ name: 'c', limits: { warmup: 2, repetitions: 5 }, implementations }, { warmup: 0, repetitions: 1 }),
+    ).toEqual({
+      warmup: 0,
+      repetitions: 1,
+    });
+    expect(caseOptions({ name: 'c', limits: { repetitions: 5 }, implementations }, { warmup: 3, repetitions: 10 })).toEqual({
+      warmup: 3,
+      repetitions: 5,
+    });
+    expect(caseOptions({ name: 'c', implementations }, { warmup: 3, repetitions: 10 })).toEqual({ warmup: 3, repetitions: 10 });
+  });
+
+  it('rejects invalid limits', () => {
+    const opts = { warmup: 3, repetitions: 10 };
+    expect(() => caseOptions({ name: 'c', limits: { repetitions: 0 }, implementations: [] }, opts)).toThrow(/limits.repetitions/);
+    expect(() => caseOptions({ name: 'c', limits: { warmup: -1 }, implementations: [] }, opts)).toThrow(/limits.warmup/);
+    expect(() => caseOptions({ name: 'c', limits: { warmup: 1.5 }, implementations: [] }, opts)).toThrow(/limits.warmup/);
+  });
+
   it('rejects zero repetitions', async () => {
     await expect(runCase('t', { name: 'c', implementations: [] }, { warmup: 0, repetitions: 0 })).rejects.toThrow(/repetitions/);
+  });
+});
+
+describe('randomFloats', () => {
+  it('is deterministic per seed, in [-0.5, 0.5)', () => {
+    const a = randomFloats(1000, 7);
+    expect(a).toEqual(randomFloats(1000, 7));
+    expect(a).not.toEqual(randomFloats(1000, 8));
+    expect(Math.min(...a)).toBeGreaterThanOrEqual(-0.5);
+    expect(Math.max(...a)).toBeLessThan(0.5);
   });
 });
 
@@ -75,6 +126,7 @@ describe('loadSuites', () => {
     const suites = await loadSuites();
     const names = suites.map((s) => s.name);
     expect(names).toContain('elementwise');
+    expect(names).toContain('cpu-core');
     expect(new Set(names).size).toBe(names.length);
   });
 });

@@ -1,68 +1,391 @@
 /**
- * Batched matmul for the CPU backend. Operands are packed into contiguous
- * row-major blocks first (which also handles transposed and broadcast views
- * without the caller copying), then multiplied with a cache-blocked kernel that
- * updates four rows of C per pass over a row of B: each B element loaded feeds
- * four multiply-adds, and the KC x NC block of B stays in cache across rows.
+ * Batched matmul for the CPU backend, blocked the GotoBLAS way for plain
+ * JavaScript:
+ *
+ * - B is packed, KC rows x NC columns at a time, into column panels NR wide
+ *   (k-major inside a panel), and A, MC rows x KC columns at a time, into row
+ *   panels MR high. Packing reads the operands through their strides, so
+ *   transposed and broadcast views cost no copy beyond the pack itself, and it
+ *   zero-pads the ragged edges so the micro-kernel only ever sees full tiles.
+ * - The micro-kernel multiplies one A panel by one B panel: an MR x NR (4 x 4)
+ *   tile of C lives in sixteen local accumulators (float64, like every JS
+ *   number) while k runs over the block, so each of the eight values loaded per
+ *   step feeds four multiply-adds, and C is touched once per KC block.
+ * - A KC x NR panel of B (8 KiB) stays in L1 while the MC x KC block of A
+ *   (128 KiB) streams from L2.
+ * - Matrix-vector products (M or N is 1) and tiny products skip the packing.
+ *
+ * The packed panels are plain arrays of doubles (V8's PACKED_DOUBLE_ELEMENTS),
+ * not typed arrays. Once V8's "no ArrayBuffer was ever detached" protector is
+ * gone (buffer transfers and WebAssembly memory growth end it; so, in Node,
+ * does merely loading @tensorflow/tfjs-core), optimized code re-checks every
+ * typed-array load for detachment, which cost this kernel about 15%; plain
+ * arrays never pay that, and need no float32-to-double conversion per load
+ * either. Kernels run synchronously, so one pair of buffers, made on first use,
+ * serves every call.
  */
 import type { OutputSpec, View } from '../backend/primitives';
 import { allocStorageArray, type StorageArray } from '../dtype';
 import { sizeOf } from '../shape';
 import { stridedOffsets } from './strided';
 
-const KC = 128; // rows of B per block (KC * NC * 4 bytes ~ 256 KiB: L2-sized)
-const NC = 512; // columns of B per block
+const MR = 4; // rows of the micro-tile (A panel height)
+const NR = 4; // columns of the micro-tile (B panel width)
+const KC = 256; // depth of a block: one A or B panel is KC * 4 doubles = 8 KiB
+const MC = 64; // rows of A per block: MC * KC doubles = 128 KiB (L2)
+const NC = 512; // columns of B per block: KC * NC doubles = 1 MiB (L2/L3)
+const SMALL = 1000; // up to this many multiply-adds, a plain triple loop beats packing
 
-function pack(view: View<StorageArray>, batchOffset: number, rows: number, cols: number, into: Float32Array): void {
-  const nd = view.shape.length;
-  const rs = view.strides[nd - 2] as number;
-  const cs = view.strides[nd - 1] as number;
-  const data = view.storage;
+interface Scratch {
+  /** MC x KC block of A in MR-row panels. */
+  readonly a: number[];
+  /** KC x NC block of B in NR-column panels. */
+  readonly b: number[];
+  /** Where the micro-kernel writes tiles that overhang the edge of C. */
+  readonly edge: Float32Array;
+}
+
+let scratch: Scratch | undefined;
+
+/** A packed array of doubles: filled by push with a non-integer, so V8 never sees it holey or as small ints. */
+function doubles(n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(0.5);
+  return out;
+}
+
+function getScratch(): Scratch {
+  scratch ??= { a: doubles(MC * KC), b: doubles(KC * NC), edge: new Float32Array(MR * NR) };
+  return scratch;
+}
+
+/**
+ * Packs rows [i0, i0 + mc) and columns [k0, k0 + kc) of A (element (i, k) at
+ * off + i * rs + k * cs) into MR-row panels: panel p, step k holds rows
+ * i0 + p*MR .. +MR-1 at pa[p*MR*kc + k*MR ..]. Rows past the end are zeros.
+ */
+function packA(
+  pa: number[],
+  a: StorageArray,
+  off: number,
+  rs: number,
+  cs: number,
+  i0: number,
+  mc: number,
+  k0: number,
+  kc: number,
+): void {
   let p = 0;
-  for (let r = 0; r < rows; r++) {
-    let o = batchOffset + r * rs;
-    for (let c = 0; c < cols; c++, o += cs) into[p++] = data[o] as number;
+  for (let i = i0; i < i0 + mc; i += MR) {
+    const rows = Math.min(MR, i0 + mc - i);
+    let o = off + i * rs + k0 * cs;
+    if (rows === MR) {
+      for (let k = 0; k < kc; k++, o += cs, p += MR) {
+        pa[p] = a[o] as number;
+        pa[p + 1] = a[o + rs] as number;
+        pa[p + 2] = a[o + 2 * rs] as number;
+        pa[p + 3] = a[o + 3 * rs] as number;
+      }
+    } else {
+      for (let k = 0; k < kc; k++, o += cs) {
+        for (let r = 0; r < MR; r++) pa[p++] = r < rows ? (a[o + r * rs] as number) : 0;
+      }
+    }
   }
 }
 
-/** C (M x N) = A (M x K) * B (K x N), all contiguous row-major; C is overwritten. */
-export function gemm(a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number): void {
-  c.fill(0);
-  for (let j0 = 0; j0 < N; j0 += NC) {
-    const j1 = Math.min(N, j0 + NC);
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const k1 = Math.min(K, k0 + KC);
-      let i = 0;
-      for (; i + 4 <= M; i += 4) {
-        const c0 = i * N;
-        const c1 = c0 + N;
-        const c2 = c1 + N;
-        const c3 = c2 + N;
-        for (let k = k0; k < k1; k++) {
-          const a0 = a[i * K + k] as number;
-          const a1 = a[(i + 1) * K + k] as number;
-          const a2 = a[(i + 2) * K + k] as number;
-          const a3 = a[(i + 3) * K + k] as number;
-          const bk = k * N;
-          for (let j = j0; j < j1; j++) {
-            const bv = b[bk + j] as number;
-            c[c0 + j] += a0 * bv;
-            c[c1 + j] += a1 * bv;
-            c[c2 + j] += a2 * bv;
-            c[c3 + j] += a3 * bv;
-          }
-        }
+/**
+ * Packs rows [k0, k0 + kc) and columns [j0, j0 + nc) of B (element (k, j) at
+ * off + k * rs + j * cs) into NR-column panels: panel p, step k holds columns
+ * j0 + p*NR .. +NR-1 at pb[p*NR*kc + k*NR ..]. Columns past the end are zeros.
+ */
+function packB(
+  pb: number[],
+  b: StorageArray,
+  off: number,
+  rs: number,
+  cs: number,
+  k0: number,
+  kc: number,
+  j0: number,
+  nc: number,
+): void {
+  let p = 0;
+  for (let j = j0; j < j0 + nc; j += NR) {
+    const cols = Math.min(NR, j0 + nc - j);
+    let o = off + k0 * rs + j * cs;
+    if (cols === NR) {
+      for (let k = 0; k < kc; k++, o += rs, p += NR) {
+        pb[p] = b[o] as number;
+        pb[p + 1] = b[o + cs] as number;
+        pb[p + 2] = b[o + 2 * cs] as number;
+        pb[p + 3] = b[o + 3 * cs] as number;
       }
-      for (; i < M; i++) {
-        const ci = i * N;
-        for (let k = k0; k < k1; k++) {
-          const av = a[i * K + k] as number;
-          const bk = k * N;
-          for (let j = j0; j < j1; j++) c[ci + j] += av * (b[bk + j] as number);
+    } else {
+      for (let k = 0; k < kc; k++, o += rs) {
+        for (let c = 0; c < NR; c++) pb[p++] = c < cols ? (b[o + c * cs] as number) : 0;
+      }
+    }
+  }
+}
+
+/**
+ * C tile (MR x NR at c[co], row stride ldc) = (or +=, when `accumulate`) the
+ * product of the A panel at pa[ao] and the B panel at pb[bo], kc deep. The
+ * first step is peeled so the accumulators start out as doubles, which keeps
+ * them unboxed through the loop.
+ */
+function microKernel(
+  pa: number[],
+  ao: number,
+  pb: number[],
+  bo: number,
+  kc: number,
+  c: Float32Array,
+  co: number,
+  ldc: number,
+  accumulate: boolean,
+): void {
+  const x0 = pa[ao] as number;
+  const x1 = pa[ao + 1] as number;
+  const x2 = pa[ao + 2] as number;
+  const x3 = pa[ao + 3] as number;
+  const y0 = pb[bo] as number;
+  const y1 = pb[bo + 1] as number;
+  const y2 = pb[bo + 2] as number;
+  const y3 = pb[bo + 3] as number;
+  let c00 = x0 * y0;
+  let c01 = x0 * y1;
+  let c02 = x0 * y2;
+  let c03 = x0 * y3;
+  let c10 = x1 * y0;
+  let c11 = x1 * y1;
+  let c12 = x1 * y2;
+  let c13 = x1 * y3;
+  let c20 = x2 * y0;
+  let c21 = x2 * y1;
+  let c22 = x2 * y2;
+  let c23 = x2 * y3;
+  let c30 = x3 * y0;
+  let c31 = x3 * y1;
+  let c32 = x3 * y2;
+  let c33 = x3 * y3;
+  const end = ao + kc * MR;
+  for (let ia = ao + MR, ib = bo + NR; ia < end; ia += MR, ib += NR) {
+    const a0 = pa[ia] as number;
+    const a1 = pa[ia + 1] as number;
+    const a2 = pa[ia + 2] as number;
+    const a3 = pa[ia + 3] as number;
+    const b0 = pb[ib] as number;
+    const b1 = pb[ib + 1] as number;
+    const b2 = pb[ib + 2] as number;
+    const b3 = pb[ib + 3] as number;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
+  }
+  const o0 = co;
+  const o1 = o0 + ldc;
+  const o2 = o1 + ldc;
+  const o3 = o2 + ldc;
+  if (accumulate) {
+    c[o0] = (c[o0] as number) + c00;
+    c[o0 + 1] = (c[o0 + 1] as number) + c01;
+    c[o0 + 2] = (c[o0 + 2] as number) + c02;
+    c[o0 + 3] = (c[o0 + 3] as number) + c03;
+    c[o1] = (c[o1] as number) + c10;
+    c[o1 + 1] = (c[o1 + 1] as number) + c11;
+    c[o1 + 2] = (c[o1 + 2] as number) + c12;
+    c[o1 + 3] = (c[o1 + 3] as number) + c13;
+    c[o2] = (c[o2] as number) + c20;
+    c[o2 + 1] = (c[o2 + 1] as number) + c21;
+    c[o2 + 2] = (c[o2 + 2] as number) + c22;
+    c[o2 + 3] = (c[o2 + 3] as number) + c23;
+    c[o3] = (c[o3] as number) + c30;
+    c[o3 + 1] = (c[o3 + 1] as number) + c31;
+    c[o3 + 2] = (c[o3 + 2] as number) + c32;
+    c[o3 + 3] = (c[o3 + 3] as number) + c33;
+  } else {
+    c[o0] = c00;
+    c[o0 + 1] = c01;
+    c[o0 + 2] = c02;
+    c[o0 + 3] = c03;
+    c[o1] = c10;
+    c[o1 + 1] = c11;
+    c[o1 + 2] = c12;
+    c[o1 + 3] = c13;
+    c[o2] = c20;
+    c[o2 + 1] = c21;
+    c[o2 + 2] = c22;
+    c[o2 + 3] = c23;
+    c[o3] = c30;
+    c[o3 + 1] = c31;
+    c[o3 + 2] = c32;
+    c[o3 + 3] = c33;
+  }
+}
+
+/**
+ * C (M x N, row-major at c[cOff], row stride N) = A (M x K) * B (K x N), with
+ * A's element (i, k) at a[aOff + i * ars + k * acs] and B's (k, j) at
+ * b[bOff + k * brs + j * bcs]. C is overwritten.
+ */
+function gemmStrided(
+  a: StorageArray,
+  aOff: number,
+  ars: number,
+  acs: number,
+  b: StorageArray,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  c: Float32Array,
+  cOff: number,
+  M: number,
+  K: number,
+  N: number,
+): void {
+  if (M === 0 || N === 0) return;
+  if (K === 0) {
+    c.fill(0, cOff, cOff + M * N);
+    return;
+  }
+  // Matrix-vector products gain nothing from packing (each value is used once) and would waste 3/4 of every tile.
+  if (N === 1) gemv(c, cOff, M, K, a, aOff, ars, acs, b, bOff, brs);
+  else if (M === 1) gemv(c, cOff, N, K, b, bOff, bcs, brs, a, aOff, acs);
+  else if (M * N * K <= SMALL) smallGemm(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, M, K, N);
+  else blockedGemm(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, M, K, N);
+}
+
+/** gemmStrided's arguments and contract, by packed panels and the micro-kernel. */
+function blockedGemm(
+  a: StorageArray,
+  aOff: number,
+  ars: number,
+  acs: number,
+  b: StorageArray,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  c: Float32Array,
+  cOff: number,
+  M: number,
+  K: number,
+  N: number,
+): void {
+  const { a: pa, b: pb, edge: tile } = getScratch();
+  for (let j0 = 0; j0 < N; j0 += NC) {
+    const nc = Math.min(NC, N - j0);
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = Math.min(KC, K - k0);
+      const accumulate = k0 > 0;
+      packB(pb, b, bOff, brs, bcs, k0, kc, j0, nc);
+      for (let i0 = 0; i0 < M; i0 += MC) {
+        const mc = Math.min(MC, M - i0);
+        packA(pa, a, aOff, ars, acs, i0, mc, k0, kc);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const bo = jr * kc; // panel jr / NR starts at (jr / NR) * NR * kc
+          const cols = Math.min(NR, nc - jr);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const co = cOff + (i0 + ir) * N + j0 + jr;
+            const rows = Math.min(MR, mc - ir);
+            if (rows === MR && cols === NR) {
+              microKernel(pa, ir * kc, pb, bo, kc, c, co, N, accumulate);
+              continue;
+            }
+            // A ragged edge: compute the whole (zero-padded) tile aside, keep the part inside C.
+            microKernel(pa, ir * kc, pb, bo, kc, tile, 0, NR, false);
+            for (let r = 0; r < rows; r++) {
+              for (let s = 0; s < cols; s++) {
+                const o = co + r * N + s;
+                c[o] = accumulate ? (c[o] as number) + (tile[r * NR + s] as number) : (tile[r * NR + s] as number);
+              }
+            }
+          }
         }
       }
     }
   }
+}
+
+/** gemmStrided's arguments; a plain triple loop, summing in float64. */
+function smallGemm(
+  a: StorageArray,
+  aOff: number,
+  ars: number,
+  acs: number,
+  b: StorageArray,
+  bOff: number,
+  brs: number,
+  bcs: number,
+  c: Float32Array,
+  cOff: number,
+  M: number,
+  K: number,
+  N: number,
+): void {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let acc = 0;
+      for (let k = 0; k < K; k++) acc += (a[aOff + i * ars + k * acs] as number) * (b[bOff + k * brs + j * bcs] as number);
+      c[cOff + i * N + j] = acc;
+    }
+  }
+}
+
+/**
+ * out[oOff + t] = sum over k of mat[mOff + t * ts + k * ks] * vec[vOff + k * vs],
+ * for t < len, summed in float64. Walks whichever of mat's strides is unit in
+ * the inner loop: dot products along k, or axpy updates of all of out per k.
+ */
+function gemv(
+  out: Float32Array,
+  oOff: number,
+  len: number,
+  K: number,
+  mat: StorageArray,
+  mOff: number,
+  ts: number,
+  ks: number,
+  vec: StorageArray,
+  vOff: number,
+  vs: number,
+): void {
+  if (ks === 1 || ts !== 1) {
+    for (let t = 0; t < len; t++) {
+      let acc = 0;
+      for (let k = 0, m = mOff + t * ts, v = vOff; k < K; k++, m += ks, v += vs) {
+        acc += (mat[m] as number) * (vec[v] as number);
+      }
+      out[oOff + t] = acc;
+    }
+    return;
+  }
+  const acc = new Float64Array(len);
+  for (let k = 0; k < K; k++) {
+    const x = vec[vOff + k * vs] as number;
+    const row = mOff + k * ks;
+    for (let t = 0; t < len; t++) acc[t] = (acc[t] as number) + x * (mat[row + t] as number);
+  }
+  out.set(acc, oOff);
+}
+
+/** C (M x N) = A (M x K) * B (K x N), all contiguous row-major; C is overwritten. */
+export function gemm(a: Float32Array, b: Float32Array, c: Float32Array, M: number, K: number, N: number): void {
+  gemmStrided(a, 0, K, 1, b, 0, N, 1, c, 0, M, K, N);
 }
 
 export function matmulKernel(inputs: readonly View<StorageArray>[], _params: unknown, out: OutputSpec): StorageArray {
@@ -78,12 +401,24 @@ export function matmulKernel(inputs: readonly View<StorageArray>[], _params: unk
   const aBatch = stridedOffsets(batchShape, a.strides.slice(0, nd - 2), a.offset);
   const bBatch = stridedOffsets(batchShape, b.strides.slice(0, nd - 2), b.offset);
   if (out.dtype !== 'float32') return integerMatmul(a, b, aBatch, bBatch, M, K, N, result);
-  const pa = new Float32Array(M * K);
-  const pb = new Float32Array(K * N);
+  const [ars, acs] = [a.strides[nd - 2] as number, a.strides[nd - 1] as number];
+  const [brs, bcs] = [b.strides[nd - 2] as number, b.strides[nd - 1] as number];
   for (let t = 0; t < aBatch.length; t++) {
-    pack(a, aBatch[t] as number, M, K, pa);
-    pack(b, bBatch[t] as number, K, N, pb);
-    gemm(pa, pb, (result as Float32Array).subarray(t * M * N, (t + 1) * M * N), M, K, N);
+    gemmStrided(
+      a.storage,
+      aBatch[t] as number,
+      ars,
+      acs,
+      b.storage,
+      bBatch[t] as number,
+      brs,
+      bcs,
+      result as Float32Array,
+      t * M * N,
+      M,
+      K,
+      N,
+    );
   }
   return result;
 }
