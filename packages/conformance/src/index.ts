@@ -20,12 +20,15 @@ import { Harness, type Section } from './harness';
 import { initTf } from './oracle';
 import { argScanSection } from './sections/arg-scan';
 import { binarySection } from './sections/binary';
+import { convPoolSection } from './sections/conv-pool';
 import { creationSection } from './sections/creation';
 import { dtypesSection } from './sections/dtypes';
 import { elementwiseSection } from './sections/elementwise';
 import { errorsSection } from './sections/errors';
+import { gradientsSection } from './sections/gradients';
 import { matmulSection } from './sections/matmul';
 import { memorySection } from './sections/memory';
+import { nnFunctionalSection } from './sections/nn-functional';
 import { propertiesSection } from './sections/properties';
 import { randomSection } from './sections/random';
 import { readsSection } from './sections/reads';
@@ -48,10 +51,13 @@ export const sections: readonly Section[] = [
   matmulSection,
   viewsSection,
   shapeOpsSection,
+  convPoolSection,
+  nnFunctionalSection,
   randomSection,
   propertiesSection,
   memorySection,
   errorsSection,
+  gradientsSection,
 ];
 
 /**

@@ -12,6 +12,7 @@ import type { ViewOp, ViewParams } from './backend/views';
 import { allocStorageArray, type DType, type StorageArray } from './dtype';
 import { BackendError, DTypeError } from './errors';
 import { contiguousStrides, type Shape, sizeOf } from './shape';
+import { keep } from './tensor/scope';
 import { Storage } from './tensor/storage';
 import { Tensor } from './tensor/tensor';
 
@@ -192,6 +193,16 @@ export function makeView<V extends ViewOp>(
   const result = new Tensor(x.storage, layout.shape, layout.strides, layout.offset, x.dtype);
   observer?.onOp({ kind: 'view', op, params } as OpRecord, [x], result);
   return result;
+}
+
+/**
+ * A second handle on `t`'s storage that no tidy() scope tracks and no observer
+ * sees: for packages (autograd) that must keep a tensor's values alive after
+ * the user's handle is disposed. The caller disposes it.
+ */
+export function retainHandle(t: Tensor): Tensor {
+  t.assertAlive('retainHandle');
+  return keep(new Tensor(t.storage, t.shape, t.strides, t.offset, t.dtype));
 }
 
 /** A tensor holding host data (already in storage layout) on a backend. */

@@ -48,6 +48,7 @@ export {
   makeView,
   registerBackend,
   registeredBackends,
+  retainHandle,
   runFused,
   runPrimitive,
   setBackend,
@@ -56,6 +57,18 @@ export {
 } from './engine';
 export { BackendError, DisposedError, DTypeError, ShapeError } from './errors';
 export { float16BitsToFloat32, float32ToFloat16Bits } from './float16';
+export {
+  type LoadedSafetensors,
+  type LoadSafetensorsOptions,
+  loadSafetensors,
+  loadSafetensorsFromUrl,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  type SafetensorsDType,
+  SafetensorsError,
+  type SaveSafetensorsOptions,
+  safetensorsReadDTypes,
+  saveSafetensors,
+} from './io/safetensors';
 export { keep, type MemoryInfo, memory, tidy } from './memory';
 export * from './ops/index';
 export { defaultGenerator, Generator, manualSeed } from './random/generator';
@@ -63,6 +76,15 @@ export { philox4x32 } from './random/philox';
 export { broadcastShapes, contiguousStrides, isContiguous, type Shape, sizeOf } from './shape';
 export type { BackendMemory } from './tensor/storage';
 export { isTensor, Tensor } from './tensor/tensor';
+
+/**
+ * Members other packages add to Tensor (autograd adds `backward`, `grad` ...).
+ * It is declared here, in the entry module, so that
+ * `declare module '@strata/core' { interface TensorExtensions { ... } }`
+ * augments it both from source and from the bundled declarations.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by module augmentation in other packages.
+export interface TensorExtensions {}
 
 registerBackend('cpu', createCpuBackend, { priority: 0 });
 useBackend(createCpuBackend());

@@ -11,6 +11,28 @@ import type { OutputSpec, View } from './primitives';
 export interface FusedParams {
   /** inputs: [x]. Softmax (or log-softmax when `log`) along `axis`, numerically stable. */
   softmax: { readonly axis: number; readonly log: boolean };
+  /**
+   * inputs: [x, weight?, bias?] (float32; core casts other dtypes). Normalises over the last
+   * `normalizedDims` dims with the biased variance: `(x - mean) / sqrt(var + eps)`, then
+   * multiplies by `weight` and adds `bias` (each shaped like those dims) when present.
+   */
+  layerNorm: {
+    readonly normalizedDims: number;
+    readonly eps: number;
+    readonly hasWeight: boolean;
+    readonly hasBias: boolean;
+  };
+  /**
+   * inputs: [x (N, C_in, H, W), weight (C_out, C_in / groups, kH, kW)] or [x, weight, bias (C_out)],
+   * float32 (core casts float16). 2-d cross-correlation like torch's conv2d with symmetric zero
+   * `padding` [height, width] (core pads asymmetric 'same' itself); output (N, C_out, H_out, W_out).
+   */
+  conv2d: {
+    readonly stride: readonly [number, number];
+    readonly padding: readonly [number, number];
+    readonly dilation: readonly [number, number];
+    readonly groups: number;
+  };
 }
 
 export type FusedOp = keyof FusedParams;

@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/backend';
 import type { DType } from '../dtype';
 import { DisposedError, fmtShape } from '../errors';
+import type { TensorExtensions } from '../index';
 import type { Shape } from '../shape';
 import { track } from './scope';
 import { type Storage, statsFor } from './storage';
@@ -19,11 +20,16 @@ const finalizer = new FinalizationRegistry<{ storage: Storage; backend: string }
 
 let nextId = 0;
 
+// Merges members that other packages declare on TensorExtensions into Tensor
+// (the class implements them at run time through its prototype).
+export interface Tensor extends TensorExtensions {}
+
 /**
  * An immutable handle onto (a strided window of) backend storage. Views share
  * storage; every op returns a new tensor. Methods such as `add` or `sum` are
  * attached by the op files (see ops/), each next to its functional form.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: see the interface above.
 export class Tensor {
   readonly id = nextId++;
   readonly shape: Shape;
