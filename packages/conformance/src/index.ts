@@ -26,6 +26,7 @@ import { dtypesSection } from './sections/dtypes';
 import { elementwiseSection } from './sections/elementwise';
 import { errorsSection } from './sections/errors';
 import { gradientsSection } from './sections/gradients';
+import { gradientsNnSection } from './sections/gradients-nn';
 import { matmulSection } from './sections/matmul';
 import { memorySection } from './sections/memory';
 import { nnFunctionalSection } from './sections/nn-functional';
@@ -58,6 +59,7 @@ export const sections: readonly Section[] = [
   memorySection,
   errorsSection,
   gradientsSection,
+  gradientsNnSection,
 ];
 
 /**

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Harness, Section } from '../harness';
 
 type T = S.Tensor;
-type Case = readonly [
+export type Case = readonly [
   name: string,
   f: (...xs: T[]) => T,
   shapes: readonly (readonly number[])[],
@@ -217,7 +217,7 @@ const shapeOps: Case[] = [
   ['maskedFill', (x) => S.maskedFill(x, S.tensor([true, false, true]), 0.25).exp(), [[2, 3]]],
 ];
 
-function runCases(h: Harness, title: string, cases: readonly Case[]): void {
+export function runCases(h: Harness, title: string, cases: readonly Case[]): void {
   describe(title, () => {
     for (const [name, f, shapes, domain] of cases) {
       it(`${name}: gradient matches finite differences`, async () => {
