@@ -1,6 +1,7 @@
 import { conv2d, tensor, tidy } from '@strata/core';
 import { describe, expect, it } from 'vitest';
-import suite, { benchSpec, type ConvSpec, convData, convFlops, convImplementations } from '../src/suites/conv';
+import { benchSpec, type ConvSpec, convData, convFlops, convImplementations } from '../src/cases/conv';
+import suite from '../src/suites/conv';
 
 describe('cpu-conv suite', () => {
   it('has one case: Strata CPU, tfjs-cpu (baseline peer), tfjs-wasm, then the composite, with its FLOP count', async () => {

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { add, exp, matmul, max, mul, relu, setBackend, sigmoid, sum, type Tensor, tensor, tidy } from '@strata/core';
 import type { Tensor as TfTensor } from '@tensorflow/tfjs-core';
+import { convCase } from '../cases/conv';
 import { randomFloats } from '../inputs';
 import type { Implementation, RunOptions, Suite, Work } from '../types';
 
@@ -154,7 +155,7 @@ function implementations(tf: Tf, spec: CaseSpec): Implementation[] {
 
 const suite: Suite = {
   name: 'cpu-core',
-  description: 'Strata CPU vs TensorFlow.js cpu and wasm: matmul, elementwise chains, reductions (float32)',
+  description: 'Strata CPU vs TensorFlow.js cpu and wasm: matmul, elementwise chains, reductions, conv2d (float32)',
   async cases() {
     const tf = await import('@tensorflow/tfjs-core');
     await import('@tensorflow/tfjs-backend-cpu');
@@ -163,12 +164,15 @@ const suite: Suite = {
     const require = createRequire(import.meta.url);
     wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
     tf.enableProdMode(); // no debug checks, and no "install tfjs-node" banner
-    return specs.map((spec) => ({
-      name: spec.name,
-      work: spec.work,
-      ...(spec.limits ? { limits: spec.limits } : {}),
-      implementations: implementations(tf, spec),
-    }));
+    return [
+      ...specs.map((spec) => ({
+        name: spec.name,
+        work: spec.work,
+        ...(spec.limits ? { limits: spec.limits } : {}),
+        implementations: implementations(tf, spec),
+      })),
+      convCase(tf),
+    ];
   },
 };
 
