@@ -81,6 +81,14 @@ export function sweep(roots: readonly { tensor: Tensor; grad: Tensor }[], option
         pending.delete(node);
         if (writeLeaves && node.outputInfo.retainsGrad)
           leafGrads.set(node.outputInfo, accumulate(leafGrads.get(node.outputInfo), g));
+        for (const input of node.inputs) {
+          const original = input.original.deref();
+          if (original && !original.isDisposed && original.version !== input.version) {
+            throw new Error(
+              `backward: a tensor of shape ${fmtShapeOf(original)} that ${node.name} needs was changed by assign() after the forward pass; assign parameters only after backward() (e.g. in the optimizer step), or recompute the forward`,
+            );
+          }
+        }
         const { record } = node;
         const rule = (
           gradRules[record.kind] as Record<string, (g: Tensor, ctx: object) => readonly (Tensor | null | undefined)[]>

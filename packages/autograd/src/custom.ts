@@ -27,7 +27,12 @@ export function customGrad<I extends Tensor[]>(fn: CustomFunction<I>): (...input
     const info: GradInfo = { requiresGrad: true, retainsGrad: false };
     const node = new Node(
       { kind: 'primitive', op: 'elementwise', params: { expr: { kind: 'const', value: 0, dtype: 'float32' } } },
-      handles.map((handle, i) => ({ handle, source: sources[i] })),
+      handles.map((handle, i) => ({
+        handle,
+        source: sources[i],
+        original: new WeakRef(inputs[i] as Tensor),
+        version: (inputs[i] as Tensor).version,
+      })),
       outputHandle,
       info,
     );

@@ -19,6 +19,9 @@ export interface GradInfo {
 export interface NodeInput {
   /** Our own handle on the input's storage (same layout). */
   readonly handle: Tensor;
+  /** The user's tensor and its version when recorded: backward refuses if it was assign()ed since. */
+  readonly original: WeakRef<Tensor>;
+  readonly version: number;
   /** Where the input's gradient goes; undefined when it needs none. */
   readonly source: GradInfo | undefined;
 }

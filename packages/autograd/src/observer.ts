@@ -19,7 +19,7 @@ export const recorder: OpObserver = {
       const handle = retainHandle(t);
       const source = sources[i];
       if (source) setInfo(handle, source);
-      return { handle, source };
+      return { handle, source, original: new WeakRef(t), version: t.version };
     });
     const info: GradInfo = { requiresGrad: true, retainsGrad: false };
     const outputHandle = retainHandle(output);

@@ -187,3 +187,19 @@ describe('memory', () => {
     expect(zeros([1]).requiresGrad).toBe(false);
   });
 });
+
+describe('assign and the tape', () => {
+  it('refuses backward through a tensor assign()ed after the forward, and allows assign after backward', async () => {
+    const w = tensor([1, 2], { dtype: 'float32' }).requiresGrad_();
+    const loss = w.mul(w).sum();
+    noGrad(() => w.assign(tensor([5, 5], { dtype: 'float32' })));
+    expect(() => loss.backward()).toThrow(
+      /changed by assign\(\) after the forward pass; assign parameters only after backward\(\)/,
+    );
+    const loss2 = w.mul(w).sum();
+    loss2.backward();
+    noGrad(() => w.assign(w.sub(w.grad as ReturnType<typeof tensor>)));
+    expect(await values(w)).toEqual([-5, -5]);
+    expect(w.requiresGrad).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@ import { registerBackend, useBackend } from './engine';
 
 // Side-effect imports: each op file attaches its Tensor methods.
 import './tensor/reads';
+import './tensor/assign';
 
 export type { Backend, BackendCapabilities, BackendFactory } from './backend/backend';
 export {
@@ -74,6 +75,7 @@ export * from './ops/index';
 export { defaultGenerator, Generator, manualSeed } from './random/generator';
 export { philox4x32 } from './random/philox';
 export { broadcastShapes, contiguousStrides, isContiguous, type Shape, sizeOf } from './shape';
+export { assign } from './tensor/assign';
 export type { BackendMemory } from './tensor/storage';
 export { isTensor, Tensor } from './tensor/tensor';
 

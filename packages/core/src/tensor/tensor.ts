@@ -33,19 +33,20 @@ export interface Tensor extends TensorExtensions {}
 export class Tensor {
   readonly id = nextId++;
   readonly shape: Shape;
-  readonly strides: readonly number[];
-  readonly offset: number;
+  #strides: readonly number[];
+  #offset: number;
   readonly dtype: DType;
   readonly size: number;
   #storage: Storage;
   #disposed = false;
+  #version = 0;
 
   /** @internal Tensors are made by ops and creation functions, not by `new`. */
   constructor(storage: Storage, shape: Shape, strides: readonly number[], offset: number, dtype: DType) {
     this.#storage = storage;
     this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze([...strides]);
-    this.offset = offset;
+    this.#strides = Object.freeze([...strides]);
+    this.#offset = offset;
     this.dtype = dtype;
     let size = 1;
     for (const d of shape) size *= d;
@@ -54,6 +55,21 @@ export class Tensor {
     statsFor(storage.backend.name).numTensors++;
     finalizer.register(this, { storage, backend: storage.backend.name }, this);
     track(this);
+  }
+
+  /** Elements to step in storage per index of each dim (0 for broadcast dims). */
+  get strides(): readonly number[] {
+    return this.#strides;
+  }
+
+  /** How many times `assign` has replaced this tensor's values (autograd checks it). */
+  get version(): number {
+    return this.#version;
+  }
+
+  /** Index of the first element in storage. */
+  get offset(): number {
+    return this.#offset;
   }
 
   get ndim(): number {
@@ -86,6 +102,26 @@ export class Tensor {
 
   [disposeSymbol](): void {
     if (!this.#disposed) this.dispose();
+  }
+
+  /**
+   * @internal Points this handle at other storage (see `assign`). The handle
+   * keeps its identity, so everything holding it sees the new values.
+   */
+  swapStorage(storage: Storage, strides: readonly number[], offset: number): void {
+    storage.retain();
+    const old = this.#storage;
+    finalizer.unregister(this);
+    this.#storage = storage;
+    this.#strides = Object.freeze([...strides]);
+    this.#offset = offset;
+    this.#version++;
+    finalizer.register(this, { storage, backend: storage.backend.name }, this);
+    if (old.backend !== storage.backend) {
+      statsFor(old.backend.name).numTensors--;
+      statsFor(storage.backend.name).numTensors++;
+    }
+    old.release();
   }
 
   /** @internal Throws a clear error when an op meets a disposed tensor. */
