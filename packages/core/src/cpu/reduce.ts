@@ -4,7 +4,23 @@ import { contiguousStrides, sizeOf } from '../shape';
 import { stridedOffsets } from './strided';
 
 /** Splits a view into the offsets of the kept positions and the relative offsets of the reduced block. */
-export function splitAxes(x: View<StorageArray>, axes: readonly number[]): { kept: Int32Array; reduced: Int32Array } {
+function trailingContiguous(x: View<StorageArray>, axes: readonly number[]): boolean {
+  const nd = x.shape.length;
+  let expected = 1;
+  for (let i = 0; i < axes.length; i++) {
+    const d = nd - 1 - i;
+    if (axes[axes.length - 1 - i] !== d) return false;
+    if ((x.shape[d] as number) !== 1 && x.strides[d] !== expected) return false;
+    expected *= x.shape[d] as number;
+  }
+  return true;
+}
+
+export function splitAxes(
+  x: View<StorageArray>,
+  axes: readonly number[],
+  skipReduced = false,
+): { kept: Int32Array; reduced: Int32Array } {
   const keptShape: number[] = [];
   const keptStrides: number[] = [];
   const redShape: number[] = [];
@@ -18,7 +34,10 @@ export function splitAxes(x: View<StorageArray>, axes: readonly number[]): { kep
       keptStrides.push(x.strides[i] as number);
     }
   });
-  return { kept: stridedOffsets(keptShape, keptStrides, x.offset), reduced: stridedOffsets(redShape, redStrides, 0) };
+  return {
+    kept: stridedOffsets(keptShape, keptStrides, x.offset),
+    reduced: skipReduced ? new Int32Array(0) : stridedOffsets(redShape, redStrides, 0),
+  };
 }
 
 export function reduceKernel(
@@ -29,26 +48,31 @@ export function reduceKernel(
   const x = inputs[0] as View<StorageArray>;
   const data = x.storage;
   const result = allocStorageArray(out.dtype, sizeOf(out.shape));
-  const { kept, reduced } = splitAxes(x, params.axes);
-  const m = reduced.length;
+  // The common case (reducing trailing dims laid out contiguously) reads one
+  // contiguous run per output: no offset table for the reduced block then.
+  const dense = trailingContiguous(x, params.axes);
+  const { kept, reduced } = splitAxes(x, params.axes, dense);
+  const m = dense ? params.axes.reduce((n, a) => n * (x.shape[a] as number), 1) : reduced.length;
+  const at = dense ? (base: number, r: number) => base + r : (base: number, r: number) => base + (reduced[r] as number);
   for (let j = 0; j < kept.length; j++) {
     const base = kept[j] as number;
     let acc: number;
     switch (params.op) {
       case 'sum':
         acc = 0;
-        for (let r = 0; r < m; r++) acc += data[base + (reduced[r] as number)] as number;
+        if (dense) for (let r = base, end = base + m; r < end; r++) acc += data[r] as number;
+        else for (let r = 0; r < m; r++) acc += data[base + (reduced[r] as number)] as number;
         break;
       case 'prod':
         acc = 1;
-        for (let r = 0; r < m; r++) acc *= data[base + (reduced[r] as number)] as number;
+        for (let r = 0; r < m; r++) acc *= data[at(base, r)] as number;
         break;
       case 'max':
       case 'min': {
         const isMax = params.op === 'max';
         acc = isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
         for (let r = 0; r < m; r++) {
-          const v = data[base + (reduced[r] as number)] as number;
+          const v = data[at(base, r)] as number;
           if (Number.isNaN(v)) {
             acc = Number.NaN;
             break;
@@ -63,7 +87,7 @@ export function reduceKernel(
         let best = isMax ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
         acc = 0;
         for (let r = 0; r < m; r++) {
-          const v = data[base + (reduced[r] as number)] as number;
+          const v = data[at(base, r)] as number;
           if (Number.isNaN(v)) {
             acc = r;
             break;
@@ -78,7 +102,7 @@ export function reduceKernel(
       case 'any':
         acc = 0;
         for (let r = 0; r < m; r++)
-          if (data[base + (reduced[r] as number)] !== 0) {
+          if (data[at(base, r)] !== 0) {
             acc = 1;
             break;
           }
@@ -86,7 +110,7 @@ export function reduceKernel(
       case 'all':
         acc = 1;
         for (let r = 0; r < m; r++)
-          if (data[base + (reduced[r] as number)] === 0) {
+          if (data[at(base, r)] === 0) {
             acc = 0;
             break;
           }
