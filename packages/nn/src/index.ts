@@ -1,9 +1,12 @@
 /**
  * @packageDocumentation
- * Neural-network modules, layers, losses and initialisers with PyTorch names, so PyTorch checkpoints load by key.
- *
- * This package is a skeleton: its public API arrives with issue #6 and is
- * specified in ../../shared/DESIGN.md. It deliberately exports nothing yet, so
- * that no caller can depend on a placeholder.
+ * Neural-network modules with PyTorch's names and parameter layouts, so
+ * PyTorch checkpoints load by key. Importing it also enables autograd.
  */
-export {};
+export { ModuleDict, ModuleList, Sequential, type UnaryModule } from './containers';
+export { bilinearForm } from './functional';
+export * from './layers/activation';
+export * from './layers/linear';
+export { type LoadStateDictOptions, type LoadStateDictResult, Module, type StateDict, StateDictError } from './module';
+export { isParameter, parameter } from './parameter';
+export { loadModule, saveModule } from './serialize';
