@@ -1,6 +1,6 @@
 /** Gradient rules that fused fast paths bring with them. */
-import { conv2dComposite, exp, mean, mul, rsqrt, sub, sum, type Tensor, variance } from '@strata/core';
-import { viaComposite } from './composite';
+import { exp, mean, mul, rsqrt, sub, sum, type Tensor, variance } from '@strata/core';
+import { conv2dRule } from './conv';
 import type { GradRules } from './types';
 
 export const fusedRules: GradRules['fused'] = {
@@ -30,18 +30,5 @@ export const fusedRules: GradRules['fused'] = {
     return grads;
   },
 
-  // Higher-order gradients through the fused conv are only connected for its inputs' first derivative.
-  conv2d: (g, { params, inputs, needs }) =>
-    viaComposite(
-      ([x, w, b]) =>
-        conv2dComposite(x as Tensor, w as Tensor, b ?? null, {
-          stride: [...params.stride] as [number, number],
-          padding: [...params.padding] as [number, number],
-          dilation: [...params.dilation] as [number, number],
-          groups: params.groups,
-        }),
-      g,
-      inputs,
-      needs,
-    ),
+  conv2d: conv2dRule,
 };
