@@ -3,7 +3,7 @@
  * and one tape node with the user's backward stands for the whole call.
  */
 import { isFloat, retainHandle, type Tensor } from '@strata/core';
-import { type GradInfo, infoOf, Node, setInfo } from './graph';
+import { type GradInfo, infoOf, internalHandles, Node, setInfo } from './graph';
 import { isGradEnabled, noGrad } from './mode';
 
 export interface CustomFunction<I extends Tensor[]> {
@@ -22,8 +22,15 @@ export function customGrad<I extends Tensor[]>(fn: CustomFunction<I>): (...input
     const output = noGrad(() => fn.forward(...inputs));
     const sources = inputs.map((t) => (infoOf(t)?.requiresGrad ? infoOf(t) : undefined));
     if (!isGradEnabled() || !isFloat(output.dtype) || sources.every((s) => !s)) return output;
-    const handles = inputs.map((t) => retainHandle(t)) as I;
+    const handles = inputs.map((t, i) => {
+      const handle = retainHandle(t);
+      internalHandles.add(handle);
+      const upstream = sources[i]?.gradFn;
+      if (upstream) upstream.downstream++;
+      return handle;
+    }) as I;
     const outputHandle = retainHandle(output);
+    internalHandles.add(outputHandle);
     const info: GradInfo = { requiresGrad: true, retainsGrad: false };
     const node = new Node(
       { kind: 'primitive', op: 'elementwise', params: { expr: { kind: 'const', value: 0, dtype: 'float32' } } },

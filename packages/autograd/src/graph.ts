@@ -26,8 +26,20 @@ export interface NodeInput {
   readonly source: GradInfo | undefined;
 }
 
+/** Our own handles (node inputs/outputs): their disposal is bookkeeping, not the user's. */
+export const internalHandles = new WeakSet<Tensor>();
+
+/**
+ * A node stays alive while the user still holds the tensor it produced or a
+ * live node downstream needs it; it is released (its handles disposed) as soon
+ * as neither holds — by backward, or when the last user handle is disposed.
+ */
 export class Node {
   released = false;
+  /** 1 while the user's handle on this node's output is alive. */
+  userRefs = 1;
+  /** Live nodes that take this node's output as an input. */
+  downstream = 0;
   /** A user-defined backward (customGrad) that replaces the table rule. */
   custom?: (gradOut: Tensor) => readonly (Tensor | null | undefined)[];
   constructor(
@@ -47,6 +59,17 @@ export class Node {
     this.released = true;
     for (const input of this.inputs) input.handle.dispose();
     this.output.dispose();
+    for (const input of this.inputs) {
+      const upstream = input.source?.gradFn;
+      if (upstream) {
+        upstream.downstream--;
+        upstream.releaseIfUnreachable();
+      }
+    }
+  }
+
+  releaseIfUnreachable(): void {
+    if (!this.released && this.userRefs <= 0 && this.downstream <= 0) this.release();
   }
 }
 

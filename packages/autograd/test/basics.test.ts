@@ -203,3 +203,46 @@ describe('assign and the tape', () => {
     expect(w.requiresGrad).toBe(true);
   });
 });
+
+describe('graph lifetime', () => {
+  it('frees graph branches that backward never visits once their tensors are disposed', () => {
+    const w = tensor([1, 2, 3, 4], { dtype: 'float32' }).requiresGrad_();
+    const step = () =>
+      tidy(() => {
+        const a = w.slice([{ start: 0, end: 2 }]).exp();
+        const unused = w
+          .slice([{ start: 2 }])
+          .exp()
+          .mul(2); // never reaches the loss
+        void unused;
+        a.sum().backward();
+      });
+    step();
+    zeroGrad([w]);
+    const before = memory();
+    for (let i = 0; i < 20; i++) {
+      step();
+      zeroGrad([w]);
+    }
+    expect(memory().numTensors).toBe(before.numTensors);
+    expect(memory().numBytes).toBe(before.numBytes);
+  });
+
+  it('frees a whole graph when its output is disposed without backward', () => {
+    const w = tensor([1, 2], { dtype: 'float32' }).requiresGrad_();
+    const before = memory().numTensors;
+    tidy(() => {
+      w.mul(w).exp().sum();
+    });
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('keeps the graph of a tensor the user still holds, and frees it on dispose', () => {
+    const w = tensor([1, 2], { dtype: 'float32' }).requiresGrad_();
+    const before = memory().numTensors;
+    const kept = tidy(() => w.mul(w).exp().sum());
+    expect(memory().numTensors).toBeGreaterThan(before + 1); // the tape holds what backward needs
+    kept.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+});

@@ -14,7 +14,7 @@ import { BackendError, DTypeError } from './errors';
 import { contiguousStrides, type Shape, sizeOf } from './shape';
 import { keep } from './tensor/scope';
 import { Storage } from './tensor/storage';
-import { Tensor } from './tensor/tensor';
+import { Tensor, tensorHooks } from './tensor/tensor';
 
 interface Registered {
   factory: () => Promise<Backend> | Backend;
@@ -111,6 +111,7 @@ export async function initBackend(preference: readonly string[]): Promise<InitBa
 export function setOpObserver(next: OpObserver | null): OpObserver | null {
   const previous = observer;
   observer = next;
+  tensorHooks.onDispose = next?.onDispose ? (t) => next.onDispose?.(t) : null;
   return previous;
 }
 

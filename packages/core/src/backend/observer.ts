@@ -16,4 +16,6 @@ export type OpRecord =
  */
 export interface OpObserver {
   onOp(record: OpRecord, inputs: readonly Tensor[], output: Tensor): void;
+  /** Called when any tensor handle is disposed (autograd frees graph nodes nobody can reach). */
+  onDispose?(t: Tensor): void;
 }

@@ -20,6 +20,9 @@ const finalizer = new FinalizationRegistry<{ storage: Storage; backend: string }
 
 let nextId = 0;
 
+/** @internal Set by the engine from the op observer: told when a handle is disposed. */
+export const tensorHooks: { onDispose: ((t: Tensor) => void) | null } = { onDispose: null };
+
 // Merges members that other packages declare on TensorExtensions into Tensor
 // (the class implements them at run time through its prototype).
 export interface Tensor extends TensorExtensions {}
@@ -95,6 +98,7 @@ export class Tensor {
       throw new DisposedError(`dispose: tensor ${fmtShape(this.shape)} (${this.dtype}, id ${this.id}) was already disposed`);
     }
     this.#disposed = true;
+    tensorHooks.onDispose?.(this);
     finalizer.unregister(this);
     statsFor(this.#storage.backend.name).numTensors--;
     this.#storage.release();
