@@ -250,11 +250,11 @@ export function clone(x: Tensor): Tensor {
 
 declare module '../tensor/tensor' {
   interface Tensor {
-    view(...shape: number[]): Tensor;
-    reshape(...shape: number[]): Tensor;
-    permute(...dims: number[]): Tensor;
+    view(...shape: number[] | [readonly number[]]): Tensor;
+    reshape(...shape: number[] | [readonly number[]]): Tensor;
+    permute(...dims: number[] | [readonly number[]]): Tensor;
     transpose(dim0?: number, dim1?: number): Tensor;
-    expand(...shape: number[]): Tensor;
+    expand(...shape: number[] | [readonly number[]]): Tensor;
     broadcastTo(shape: readonly number[]): Tensor;
     slice(index: readonly (number | SliceRange | null)[]): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
