@@ -5,7 +5,7 @@
  * PyTorch-style members to Tensor (`requiresGrad_`, `backward`, `grad`,
  * `detach` ...); without it core records nothing.
  */
-import { getOpObserver, setOpObserver, type Tensor } from '@strata/core';
+import { getOpObserver, setOpObserver, type Tensor, zerosLike } from '@strata/core';
 import { recorder } from './observer';
 import './tensor-api';
 
@@ -31,7 +31,7 @@ export function zeroGrad(tensors: Iterable<Tensor>, options: { setToNone?: boole
       t.grad = undefined;
       g.dispose();
     } else {
-      t.grad = g.mul(0);
+      t.grad = zerosLike(g);
       g.dispose();
     }
   }

@@ -39,15 +39,19 @@ function literal(value: number): string {
   return value < 0 ? `(${value})` : String(value);
 }
 
-/** `inputName(i)` is the JS expression holding input i's value at the current element. */
-export function renderJs(e: Expr, inputName: (i: number) => string): string {
-  const r = (x: Expr) => renderJs(x, inputName);
+/**
+ * `inputName(i)` is the JS expression holding input i's value at the current
+ * element; `constName`, when given, names a constant instead of inlining it
+ * (kernels then take constants as arguments and are reused across values).
+ */
+export function renderJs(e: Expr, inputName: (i: number) => string, constName?: (c: Expr) => string): string {
+  const r = (x: Expr) => renderJs(x, inputName, constName);
   const int = e.dtype === 'int32';
   switch (e.kind) {
     case 'input':
       return inputName(e.index);
     case 'const':
-      return literal(e.value);
+      return constName ? constName(e) : literal(e.value);
     case 'index':
       return 'i';
     case 'cast': {
