@@ -8,6 +8,14 @@ export default defineConfig({
   vite: { resolve: { conditions: ['@strata/source'] }, ssr: { resolve: { conditions: ['@strata/source'] } } },
   themeConfig: {
     nav: [{ text: 'Guide', link: '/guide/first-steps' }],
-    sidebar: [{ text: 'Guide', items: [{ text: 'First steps', link: '/guide/first-steps' }] }],
+    sidebar: [
+      {
+        text: 'Guide',
+        items: [
+          { text: 'First steps', link: '/guide/first-steps' },
+          { text: 'Training a network', link: '/guide/training' },
+        ],
+      },
+    ],
   },
 });

@@ -6,4 +6,11 @@ export const expectedOutput: Record<string, readonly string[]> = {
     'sum: 1.0000',
     'a @ a.T = [[5,11],[11,25]]',
   ],
+  'train-xor': [
+    'step 25: loss 5.5e-2',
+    'step 50: loss 5.0e-3',
+    'step 75: loss 3.0e-5',
+    'step 100: loss 1.2e-6',
+    'predictions: [[0],[1],[1],[0]]',
+  ],
 };

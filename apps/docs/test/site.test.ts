@@ -37,19 +37,24 @@ describe('docs site', () => {
     await page.close();
   });
 
-  it('runs the first-steps example in the page when Run is clicked', async () => {
-    const page = await (browser as Browser).newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${baseUrl}/guide/first-steps`);
-    const example = page.locator('[data-example="first-steps"]');
-    await expect(example.locator('code').textContent()).resolves.toContain('export async function run');
-    await example.getByRole('button', { name: 'Run' }).click();
-    await page.waitForSelector('[data-example="first-steps"]:is([data-status="done"], [data-status="error"])');
-    const status = await example.getAttribute('data-status');
-    expect(status, (await example.locator('.example-output').textContent()) ?? '').toBe('done');
-    await expect(example.locator('.example-output').textContent()).resolves.toBe(expectedOutput['first-steps']?.join('\n'));
-    expect(errors).toEqual([]);
-    await page.close();
-  });
+  for (const [name, path] of [
+    ['first-steps', 'guide/first-steps'],
+    ['train-xor', 'guide/training'],
+  ] as const) {
+    it(`runs the ${name} example in the page when Run is clicked`, async () => {
+      const page = await (browser as Browser).newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${baseUrl}/${path}`);
+      const example = page.locator(`[data-example="${name}"]`);
+      await expect(example.locator('code').textContent()).resolves.toContain('export async function run');
+      await example.getByRole('button', { name: 'Run' }).click();
+      await page.waitForSelector(`[data-example="${name}"]:is([data-status="done"], [data-status="error"])`, { timeout: 60_000 });
+      const status = await example.getAttribute('data-status');
+      expect(status, (await example.locator('.example-output').textContent()) ?? '').toBe('done');
+      await expect(example.locator('.example-output').textContent()).resolves.toBe(expectedOutput[name]?.join('\n'));
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
 });
