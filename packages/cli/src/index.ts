@@ -6,4 +6,6 @@
  */
 export { type DemoOptions, type DemoResult, runDemo } from './commands/demo';
 export { runInfo } from './commands/info';
+export { runEval, runPredict } from './commands/predict';
+export { epochOrder, runTrain, type TrainOptions, type TrainResult } from './commands/train';
 export { createProgram } from './program';

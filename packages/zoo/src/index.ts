@@ -1,9 +1,18 @@
 /**
  * @packageDocumentation
- * Model zoo: LeNet-5, ResNet, LSTM, Transformer, GAN and more, each one self-contained file loadable with PyTorch-compatible weights.
- *
- * This package is a skeleton: its public API arrives with issue #7 and is
- * specified in ../../shared/DESIGN.md. It deliberately exports nothing yet, so
- * that no caller can depend on a placeholder.
+ * Model zoo: self-contained model files with PyTorch-compatible parameter
+ * names and loaders for pretrained weights.
  */
-export {};
+export { decodeImage, type GrayImage, ImageDecodeError } from './image';
+export { LeNet5, type LeNet5Config } from './lenet5';
+export {
+  type DigitImage,
+  LENET5_WEIGHTS_URL,
+  type LeNet5Options,
+  lenet5,
+  type Prediction,
+  type PredictOptions,
+  predict,
+  toInput,
+} from './lenet5-pretrained';
+export { MNIST_MEAN, MNIST_STD } from './mnist-norm';
