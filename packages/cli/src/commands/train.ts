@@ -32,7 +32,7 @@ export interface TrainOptions {
   limit?: number;
   /** Evaluate on the first N test images only. */
   testLimit?: number;
-  /** Show the progress bar (default: when stdout is a terminal). */
+  /** Show the progress bar (default true; without a terminal it prints a line every 30 s). */
   progress?: boolean;
   /** 'cosine' (default): linear warm-up then cosine decay to 0 over the run; 'constant': `lr` throughout. */
   schedule?: 'cosine' | 'constant';
@@ -91,7 +91,7 @@ export async function runTrain(options: TrainOptions, print: (line: string) => v
   }
 
   const stepsPerEpoch = Math.ceil(n / options.batchSize);
-  const showBar = options.progress ?? Boolean(process.stdout.isTTY);
+  const showBar = options.progress ?? true;
   let testAccuracy = Number.NaN;
   let imagesPerSecond = 0;
   const lastEpoch = Math.min(options.epochs, options.stopAfterEpochs ?? options.epochs);
@@ -100,11 +100,12 @@ export async function runTrain(options: TrainOptions, print: (line: string) => v
     const bar = new SingleBar({
       format: `epoch ${epoch + 1}/${options.epochs} [{bar}] {percentage}% | loss {loss} | acc {acc}% | {speed} img/s | ETA {eta_formatted}`,
       hideCursor: true,
-      noTTYOutput: !showBar,
+      // Without a terminal (CI, pipes) the bar prints a line every 30 s instead of redrawing.
+      noTTYOutput: true,
       notTTYSchedule: 30_000,
       stream: process.stdout,
     });
-    bar.start(stepsPerEpoch, 0, { loss: '-', acc: '-', speed: '-' });
+    if (showBar) bar.start(stepsPerEpoch, 0, { loss: '-', acc: '-', speed: '-' });
     const started = performance.now();
     let seen = 0;
     let lossSum = 0;
@@ -141,13 +142,14 @@ export async function runTrain(options: TrainOptions, print: (line: string) => v
       imagesPerSecond = seen / seconds;
       // Yield to the event loop so the progress bar (timer-driven) can draw.
       await new Promise<void>((resolve) => setImmediate(resolve));
-      bar.update(step + 1, {
-        loss: (lossSum / seen).toFixed(4),
-        acc: ((100 * correct) / seen).toFixed(2),
-        speed: imagesPerSecond.toFixed(0),
-      });
+      if (showBar)
+        bar.update(step + 1, {
+          loss: (lossSum / seen).toFixed(4),
+          acc: ((100 * correct) / seen).toFixed(2),
+          speed: imagesPerSecond.toFixed(0),
+        });
     }
-    bar.stop();
+    if (showBar) bar.stop();
     testAccuracy = evaluate(model, test.images, test.labels);
     print(
       `epoch ${epoch + 1}/${options.epochs}: train loss ${(lossSum / seen).toFixed(4)}, train acc ${((100 * correct) / seen).toFixed(2)}%, test acc ${(100 * testAccuracy).toFixed(2)}%, ${imagesPerSecond.toFixed(0)} img/s, ${((performance.now() - started) / 1000).toFixed(1)} s`,
