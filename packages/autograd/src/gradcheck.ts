@@ -52,16 +52,17 @@ export async function gradcheck(
   loss.dispose();
   const mismatches: GradcheckMismatch[] = [];
   let maxAbsError = 0;
-  const lossAt = (values: Float32Array[]): number =>
-    noGrad(() =>
-      tidy(() => {
-        const xs = values.map((v, i) => tensor(v, { shape: leaves[i]?.shape as number[], dtype: 'float32' }));
-        const out = f(...xs).dataSync();
-        let total = 0;
-        for (let j = 0; j < out.length; j++) total += (out[j] as number) * (weightValues[j] as number);
-        return total;
-      }),
+  // Reads are awaited (not dataSync) so backends without synchronous reads (WebGPU) work too.
+  const lossAt = async (values: Float32Array[]): Promise<number> => {
+    const result = noGrad(() =>
+      tidy(() => f(...values.map((v, i) => tensor(v, { shape: leaves[i]?.shape as number[], dtype: 'float32' })))),
     );
+    const out = await result.data();
+    result.dispose();
+    let total = 0;
+    for (let j = 0; j < out.length; j++) total += (out[j] as number) * (weightValues[j] as number);
+    return total;
+  };
   const base = await Promise.all(leaves.map(async (x) => Float32Array.from(await x.data())));
   for (let i = 0; i < leaves.length; i++) {
     const a = await (analytic[i] as Tensor).data();
@@ -71,10 +72,10 @@ export async function gradcheck(
       const x0 = base[i]?.[j] as number;
       own[j] = x0 + eps;
       const plus = own[j] as number;
-      const lp = lossAt(values);
+      const lp = await lossAt(values);
       own[j] = x0 - eps;
       const minus = own[j] as number;
-      const lm = lossAt(values);
+      const lm = await lossAt(values);
       own[j] = x0;
       const numeric = (lp - lm) / (plus - minus);
       const analyticValue = a[j] as number;
