@@ -7,10 +7,13 @@ import { create, globals } from 'webgpu';
 Object.assign(globalThis, globals);
 
 let device: GPUDevice;
+// Dawn must keep its instance and adapter alive while the device is used: hold them for the file.
+let gpu: GPU | undefined;
+let adapter: GPUAdapter | null = null;
 
 beforeAll(async () => {
-  const gpu = create(['backend=opengles']);
-  const adapter = await gpu.requestAdapter({ featureLevel: 'compatibility' });
+  gpu = create(['backend=opengles']);
+  adapter = await gpu.requestAdapter({ featureLevel: 'compatibility' });
   if (!adapter) throw new Error('Dawn found no WebGPU adapter: is Mesa (libegl-mesa0, libgles2) installed?');
   // Compatibility devices default to small limits; ask for what the adapter has.
   device = await adapter.requestDevice({
