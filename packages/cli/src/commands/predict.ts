@@ -14,10 +14,10 @@ export async function runEval(
   options: { weights?: string; backend: BackendChoice; testLimit?: number },
   print: (line: string) => void,
 ): Promise<number> {
-  await selectBackend(options.backend, print);
+  const backend = await selectBackend(options.backend, print);
   const model = await loadModel(options.weights);
   const test = await loadMnist(false, options.testLimit);
-  const accuracy = evaluate(model, test.images, test.labels);
+  const accuracy = await evaluate(model, test.images, test.labels, backend);
   print(
     `LeNet-5 (${options.weights ?? 'shipped weights'}): test accuracy ${(100 * accuracy).toFixed(2)}% on ${test.images.shape[0]} images`,
   );

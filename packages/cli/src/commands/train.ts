@@ -10,7 +10,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { noGrad } from '@strata/autograd';
-import { crossEntropy, Generator, indexSelect, memory, randperm, type Tensor, tensor, tidy } from '@strata/core';
+import { type Backend, crossEntropy, Generator, indexSelect, memory, randperm, type Tensor, tensor, tidy } from '@strata/core';
 import { saveModuleFile } from '@strata/nn/node';
 import { Adam } from '@strata/optim';
 import { LeNet5 } from '@strata/zoo';
@@ -18,7 +18,7 @@ import { SingleBar } from 'cli-progress';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
 import { type BackendChoice, selectBackend } from './backend';
 import { evaluate } from './evaluate';
-import { loadMnist } from './mnist';
+import { loadMnist, toBackend } from './mnist';
 
 export interface TrainOptions {
   epochs: number;
@@ -63,9 +63,9 @@ export interface TrainResult {
 }
 
 /** The permutation of epoch `epoch`, a pure function of (seed, epoch). */
-export function epochOrder(n: number, seed: number, epoch: number): Int32Array {
+export function epochOrder(n: number, seed: number, epoch: number, host?: Backend): Int32Array {
   const g = new Generator().manualSeed(BigInt(seed) * 1_000_003n + BigInt(epoch));
-  const perm = randperm(n, { generator: g });
+  const perm = randperm(n, { generator: g, ...(host ? { backend: host } : {}) });
   const order = perm.dataSync() as Int32Array;
   perm.dispose();
   return order;
@@ -96,7 +96,7 @@ export async function runTrain(options: TrainOptions, print: (line: string) => v
   let imagesPerSecond = 0;
   const lastEpoch = Math.min(options.epochs, options.stopAfterEpochs ?? options.epochs);
   for (let epoch = startEpoch; epoch < lastEpoch; epoch++) {
-    const order = epochOrder(n, options.seed, epoch);
+    const order = epochOrder(n, options.seed, epoch, train.images.backend);
     const bar = new SingleBar({
       format: `epoch ${epoch + 1}/${options.epochs} [{bar}] {percentage}% | loss {loss} | acc {acc}% | {speed} img/s | ETA {eta_formatted}`,
       hideCursor: true,
@@ -122,10 +122,12 @@ export async function runTrain(options: TrainOptions, print: (line: string) => v
         );
       }
       const batchIndices = order.subarray(step * options.batchSize, Math.min(n, (step + 1) * options.batchSize));
+      const [xHost, yHost] = tidy(() => {
+        const idx = tensor(batchIndices, { dtype: 'int32', backend: train.images.backend });
+        return [indexSelect(train.images, 0, idx), indexSelect(train.labels, 0, idx)];
+      });
+      const [xb, yb] = [await toBackend(xHost, backend), await toBackend(yHost, backend)];
       const stats = tidy(() => {
-        const idx = tensor(batchIndices, { dtype: 'int32' });
-        const xb = indexSelect(train.images, 0, idx);
-        const yb = indexSelect(train.labels, 0, idx);
         const logits = model.forward(xb);
         const loss = crossEntropy(logits, yb);
         loss.backward();
@@ -134,10 +136,9 @@ export async function runTrain(options: TrainOptions, print: (line: string) => v
       optimizer.step();
       optimizer.zeroGrad();
       seen += batchIndices.length;
-      lossSum += (stats.loss.itemSync() as number) * batchIndices.length;
-      correct += stats.correct.itemSync() as number;
-      stats.loss.dispose();
-      stats.correct.dispose();
+      lossSum += ((await stats.loss.item()) as number) * batchIndices.length;
+      correct += (await stats.correct.item()) as number;
+      for (const t of new Set([stats.loss, stats.correct, xb, yb, xHost, yHost])) t.dispose();
       const seconds = (performance.now() - started) / 1000;
       imagesPerSecond = seen / seconds;
       // Yield to the event loop so the progress bar (timer-driven) can draw.
@@ -150,7 +151,7 @@ export async function runTrain(options: TrainOptions, print: (line: string) => v
         });
     }
     if (showBar) bar.stop();
-    testAccuracy = evaluate(model, test.images, test.labels);
+    testAccuracy = await evaluate(model, test.images, test.labels, backend);
     print(
       `epoch ${epoch + 1}/${options.epochs}: train loss ${(lossSum / seen).toFixed(4)}, train acc ${((100 * correct) / seen).toFixed(2)}%, test acc ${(100 * testAccuracy).toFixed(2)}%, ${imagesPerSecond.toFixed(0)} img/s, ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
