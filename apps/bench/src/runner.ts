@@ -3,29 +3,40 @@ import type { BenchCase, CaseResult, ImplementationResult, RunOptions, Suite } f
 
 const now = (): number => performance.now();
 
+/**
+ * Thrown by an implementation's setup or run when it cannot run here (say, a
+ * peer's WebGPU backend that fails to start on this adapter). The runner then
+ * lists the implementation as unavailable, with this message as the reason,
+ * instead of failing the whole run; any other error still fails it.
+ */
+export class Unavailable extends Error {
+  override readonly name = 'Unavailable';
+}
+
 async function timeImplementation(
   impl: BenchCase['implementations'][number],
   work: BenchCase['work'],
   options: RunOptions,
 ): Promise<ImplementationResult> {
-  await impl.setup?.();
+  const base = { name: impl.name, peer: impl.peer, ...(impl.note !== undefined ? { note: impl.note } : {}) };
   try {
-    for (let i = 0; i < options.warmup; i++) await impl.run();
-    const samplesMs: number[] = [];
-    for (let i = 0; i < options.repetitions; i++) {
-      const start = now();
-      await impl.run();
-      samplesMs.push(now() - start);
+    await impl.setup?.();
+    try {
+      for (let i = 0; i < options.warmup; i++) await impl.run();
+      const samplesMs: number[] = [];
+      for (let i = 0; i < options.repetitions; i++) {
+        const start = now();
+        await impl.run();
+        samplesMs.push(now() - start);
+      }
+      const medianMs = median(samplesMs);
+      return { ...base, medianMs, samplesMs, ...(work ? { throughput: work.amount / (medianMs / 1000) } : {}) };
+    } finally {
+      await impl.teardown?.();
     }
-    const medianMs = median(samplesMs);
-    const result: ImplementationResult = { name: impl.name, peer: impl.peer, medianMs, samplesMs };
-    return {
-      ...result,
-      ...(impl.note !== undefined ? { note: impl.note } : {}),
-      ...(work ? { throughput: work.amount / (medianMs / 1000) } : {}),
-    };
-  } finally {
-    await impl.teardown?.();
+  } catch (error) {
+    if (error instanceof Unavailable) return { ...base, medianMs: Number.NaN, samplesMs: [], unavailable: error.message };
+    throw error;
   }
 }
 
@@ -54,9 +65,9 @@ export async function runCase(suite: string, benchCase: BenchCase, runOptions: R
   const options = caseOptions(benchCase, runOptions);
   const results: ImplementationResult[] = [];
   for (const impl of benchCase.implementations) results.push(await timeImplementation(impl, benchCase.work, options));
-  const baseline = results.find((r) => r.peer);
+  const baseline = results.find((r) => r.peer && r.unavailable === undefined);
   const speedup: Record<string, number> = {};
-  if (baseline) for (const r of results) speedup[r.name] = baseline.medianMs / r.medianMs;
+  if (baseline) for (const r of results) if (r.unavailable === undefined) speedup[r.name] = baseline.medianMs / r.medianMs;
   return {
     suite,
     case: benchCase.name,

@@ -11,6 +11,7 @@ export interface Implementation {
   readonly peer: boolean;
   /** Shown beside the figures, e.g. to say that an implementation is a stand-in. */
   readonly note?: string;
+  /** May throw runner.ts's `Unavailable` (as may run) to be listed as unavailable here, with the reason. */
   setup?(): void | Promise<void>;
   /** One timed iteration. It must finish its work (await GPU readback) before returning. */
   run(): unknown | Promise<unknown>;
@@ -45,6 +46,8 @@ export interface ImplementationResult {
   readonly name: string;
   readonly peer: boolean;
   readonly note?: string;
+  /** Why the implementation could not run here; then medianMs is NaN and samplesMs empty. */
+  readonly unavailable?: string;
   readonly medianMs: number;
   readonly samplesMs: readonly number[];
   /** Work per second in the case's unit, when the case declares its work. */
@@ -58,8 +61,8 @@ export interface CaseResult {
   /** The warm-up and repetitions this case ran with: the run's, capped by the case's limits. */
   readonly options: RunOptions;
   readonly results: readonly ImplementationResult[];
-  /** Name of the peer the speedups are relative to, if the case has one. */
+  /** Name of the first available peer, which the speedups are relative to, if the case has one. */
   readonly baseline?: string;
-  /** speedup[name] = baseline median / name median (> 1 means faster than the peer). */
+  /** speedup[name] = baseline median / name median (> 1 means faster than the peer); unavailable ones are left out. */
   readonly speedup: Readonly<Record<string, number>>;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomFloats } from '../src/inputs';
 import { formatCase } from '../src/report';
-import { caseOptions, runCase } from '../src/runner';
+import { caseOptions, runCase, Unavailable } from '../src/runner';
 import { formatRate, median } from '../src/stats';
 import { loadSuites } from '../src/suites';
 
@@ -104,6 +104,65 @@ describe('runCase', () => {
     expect(() => caseOptions({ name: 'c', limits: { repetitions: 0 }, implementations: [] }, opts)).toThrow(/limits.repetitions/);
     expect(() => caseOptions({ name: 'c', limits: { warmup: -1 }, implementations: [] }, opts)).toThrow(/limits.warmup/);
     expect(() => caseOptions({ name: 'c', limits: { warmup: 1.5 }, implementations: [] }, opts)).toThrow(/limits.warmup/);
+  });
+
+  it('lists an implementation that throws Unavailable with its reason, and takes the next available peer as baseline', async () => {
+    const torn: string[] = [];
+    const result = await runCase(
+      'test',
+      {
+        name: 'partly',
+        work: { amount: 10, unit: 'elements' },
+        implementations: [
+          {
+            name: 'gone',
+            peer: true,
+            note: 'first peer',
+            setup() {
+              throw new Unavailable('no adapter here');
+            },
+            run: () => {},
+          },
+          {
+            name: 'fails later',
+            peer: true,
+            run() {
+              throw new Unavailable('kernel X is missing');
+            },
+            teardown: () => void torn.push('fails later'),
+          },
+          { name: 'backup', peer: true, run: () => {} },
+          { name: 'ours', peer: false, run: () => {} },
+        ],
+      },
+      { warmup: 1, repetitions: 2 },
+    );
+    const [gone, later] = result.results;
+    expect(gone).toMatchObject({ unavailable: 'no adapter here', samplesMs: [], note: 'first peer' });
+    expect(gone?.medianMs).toBeNaN();
+    expect(later?.unavailable).toBe('kernel X is missing');
+    expect(torn).toEqual(['fails later']); // teardown still runs after a failed run
+    expect(result.baseline).toBe('backup');
+    expect(Object.keys(result.speedup)).toEqual(['backup', 'ours']);
+    const table = formatCase(result);
+    expect(table).toMatch(/gone \(peer\) +unavailable +unavailable: no adapter here; first peer/);
+    expect(table).toMatch(/vs backup/);
+  });
+
+  it('still fails on errors other than Unavailable', async () => {
+    const boom = {
+      name: 'c',
+      implementations: [
+        {
+          name: 'x',
+          peer: false,
+          run: () => {
+            throw new Error('bug');
+          },
+        },
+      ],
+    };
+    await expect(runCase('t', boom, { warmup: 0, repetitions: 1 })).rejects.toThrow('bug');
   });
 
   it('rejects zero repetitions', async () => {
