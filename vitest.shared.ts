@@ -18,6 +18,10 @@ export function nodeProject(name: string, overrides: UserWorkspaceConfig['test']
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       exclude: ['**/*.browser.test.ts', '**/node_modules/**', '**/dist/**'],
       passWithNoTests: true,
+      // Numeric tests on 2 shared cores (and Dawn on a software rasteriser) can
+      // take seconds; vitest's 5 s default turns a busy machine into failures.
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
       // Dawn (WebGPU in Node) needs a real process per file; it also keeps heavy
       // numeric tests from sharing one V8 heap.
       pool: 'forks',
