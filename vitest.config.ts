@@ -33,6 +33,8 @@ export default defineConfig({
         optimizeDeps: { include: [] },
         test: {
           name: 'browser',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
           include: ['packages/*/{src,test}/**/*.browser.test.ts', 'apps/*/{src,test}/**/*.browser.test.ts'],
           browser: {
             enabled: true,
