@@ -27,10 +27,12 @@
 import type { OutputSpec, View } from '../backend/primitives';
 import { allocStorageArray, type StorageArray } from '../dtype';
 import { sizeOf } from '../shape';
+import { microKernel } from './gemm-micro-kernel';
+import { PANEL, packPanels } from './gemm-pack';
 import { stridedOffsets } from './strided';
 
-const MR = 4; // rows of the micro-tile (A panel height)
-const NR = 4; // columns of the micro-tile (B panel width)
+const MR = PANEL; // rows of the micro-tile (A panel height)
+const NR = PANEL; // columns of the micro-tile (B panel width)
 const KC = 256; // depth of a block: one A or B panel is KC * 4 doubles = 8 KiB
 const MC = 64; // rows of A per block: MC * KC doubles = 128 KiB (L2)
 const NC = 512; // columns of B per block: KC * NC doubles = 1 MiB (L2/L3)
@@ -57,185 +59,6 @@ function doubles(n: number): number[] {
 function getScratch(): Scratch {
   scratch ??= { a: doubles(MC * KC), b: doubles(KC * NC), edge: new Float32Array(MR * NR) };
   return scratch;
-}
-
-/**
- * Packs rows [i0, i0 + mc) and columns [k0, k0 + kc) of A (element (i, k) at
- * off + i * rs + k * cs) into MR-row panels: panel p, step k holds rows
- * i0 + p*MR .. +MR-1 at pa[p*MR*kc + k*MR ..]. Rows past the end are zeros.
- */
-function packA(
-  pa: number[],
-  a: StorageArray,
-  off: number,
-  rs: number,
-  cs: number,
-  i0: number,
-  mc: number,
-  k0: number,
-  kc: number,
-): void {
-  let p = 0;
-  for (let i = i0; i < i0 + mc; i += MR) {
-    const rows = Math.min(MR, i0 + mc - i);
-    let o = off + i * rs + k0 * cs;
-    if (rows === MR) {
-      for (let k = 0; k < kc; k++, o += cs, p += MR) {
-        pa[p] = a[o] as number;
-        pa[p + 1] = a[o + rs] as number;
-        pa[p + 2] = a[o + 2 * rs] as number;
-        pa[p + 3] = a[o + 3 * rs] as number;
-      }
-    } else {
-      for (let k = 0; k < kc; k++, o += cs) {
-        for (let r = 0; r < MR; r++) pa[p++] = r < rows ? (a[o + r * rs] as number) : 0;
-      }
-    }
-  }
-}
-
-/**
- * Packs rows [k0, k0 + kc) and columns [j0, j0 + nc) of B (element (k, j) at
- * off + k * rs + j * cs) into NR-column panels: panel p, step k holds columns
- * j0 + p*NR .. +NR-1 at pb[p*NR*kc + k*NR ..]. Columns past the end are zeros.
- */
-function packB(
-  pb: number[],
-  b: StorageArray,
-  off: number,
-  rs: number,
-  cs: number,
-  k0: number,
-  kc: number,
-  j0: number,
-  nc: number,
-): void {
-  let p = 0;
-  for (let j = j0; j < j0 + nc; j += NR) {
-    const cols = Math.min(NR, j0 + nc - j);
-    let o = off + k0 * rs + j * cs;
-    if (cols === NR) {
-      for (let k = 0; k < kc; k++, o += rs, p += NR) {
-        pb[p] = b[o] as number;
-        pb[p + 1] = b[o + cs] as number;
-        pb[p + 2] = b[o + 2 * cs] as number;
-        pb[p + 3] = b[o + 3 * cs] as number;
-      }
-    } else {
-      for (let k = 0; k < kc; k++, o += rs) {
-        for (let c = 0; c < NR; c++) pb[p++] = c < cols ? (b[o + c * cs] as number) : 0;
-      }
-    }
-  }
-}
-
-/**
- * C tile (MR x NR at c[co], row stride ldc) = (or +=, when `accumulate`) the
- * product of the A panel at pa[ao] and the B panel at pb[bo], kc deep. The
- * first step is peeled so the accumulators start out as doubles, which keeps
- * them unboxed through the loop.
- */
-function microKernel(
-  pa: number[],
-  ao: number,
-  pb: number[],
-  bo: number,
-  kc: number,
-  c: Float32Array,
-  co: number,
-  ldc: number,
-  accumulate: boolean,
-): void {
-  const x0 = pa[ao] as number;
-  const x1 = pa[ao + 1] as number;
-  const x2 = pa[ao + 2] as number;
-  const x3 = pa[ao + 3] as number;
-  const y0 = pb[bo] as number;
-  const y1 = pb[bo + 1] as number;
-  const y2 = pb[bo + 2] as number;
-  const y3 = pb[bo + 3] as number;
-  let c00 = x0 * y0;
-  let c01 = x0 * y1;
-  let c02 = x0 * y2;
-  let c03 = x0 * y3;
-  let c10 = x1 * y0;
-  let c11 = x1 * y1;
-  let c12 = x1 * y2;
-  let c13 = x1 * y3;
-  let c20 = x2 * y0;
-  let c21 = x2 * y1;
-  let c22 = x2 * y2;
-  let c23 = x2 * y3;
-  let c30 = x3 * y0;
-  let c31 = x3 * y1;
-  let c32 = x3 * y2;
-  let c33 = x3 * y3;
-  const end = ao + kc * MR;
-  for (let ia = ao + MR, ib = bo + NR; ia < end; ia += MR, ib += NR) {
-    const a0 = pa[ia] as number;
-    const a1 = pa[ia + 1] as number;
-    const a2 = pa[ia + 2] as number;
-    const a3 = pa[ia + 3] as number;
-    const b0 = pb[ib] as number;
-    const b1 = pb[ib + 1] as number;
-    const b2 = pb[ib + 2] as number;
-    const b3 = pb[ib + 3] as number;
-    c00 += a0 * b0;
-    c01 += a0 * b1;
-    c02 += a0 * b2;
-    c03 += a0 * b3;
-    c10 += a1 * b0;
-    c11 += a1 * b1;
-    c12 += a1 * b2;
-    c13 += a1 * b3;
-    c20 += a2 * b0;
-    c21 += a2 * b1;
-    c22 += a2 * b2;
-    c23 += a2 * b3;
-    c30 += a3 * b0;
-    c31 += a3 * b1;
-    c32 += a3 * b2;
-    c33 += a3 * b3;
-  }
-  const o0 = co;
-  const o1 = o0 + ldc;
-  const o2 = o1 + ldc;
-  const o3 = o2 + ldc;
-  if (accumulate) {
-    c[o0] = (c[o0] as number) + c00;
-    c[o0 + 1] = (c[o0 + 1] as number) + c01;
-    c[o0 + 2] = (c[o0 + 2] as number) + c02;
-    c[o0 + 3] = (c[o0 + 3] as number) + c03;
-    c[o1] = (c[o1] as number) + c10;
-    c[o1 + 1] = (c[o1 + 1] as number) + c11;
-    c[o1 + 2] = (c[o1 + 2] as number) + c12;
-    c[o1 + 3] = (c[o1 + 3] as number) + c13;
-    c[o2] = (c[o2] as number) + c20;
-    c[o2 + 1] = (c[o2 + 1] as number) + c21;
-    c[o2 + 2] = (c[o2 + 2] as number) + c22;
-    c[o2 + 3] = (c[o2 + 3] as number) + c23;
-    c[o3] = (c[o3] as number) + c30;
-    c[o3 + 1] = (c[o3 + 1] as number) + c31;
-    c[o3 + 2] = (c[o3 + 2] as number) + c32;
-    c[o3 + 3] = (c[o3 + 3] as number) + c33;
-  } else {
-    c[o0] = c00;
-    c[o0 + 1] = c01;
-    c[o0 + 2] = c02;
-    c[o0 + 3] = c03;
-    c[o1] = c10;
-    c[o1 + 1] = c11;
-    c[o1 + 2] = c12;
-    c[o1 + 3] = c13;
-    c[o2] = c20;
-    c[o2 + 1] = c21;
-    c[o2 + 2] = c22;
-    c[o2 + 3] = c23;
-    c[o3] = c30;
-    c[o3 + 1] = c31;
-    c[o3 + 2] = c32;
-    c[o3 + 3] = c33;
-  }
 }
 
 /**
@@ -292,10 +115,10 @@ function blockedGemm(
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = Math.min(KC, K - k0);
       const accumulate = k0 > 0;
-      packB(pb, b, bOff, brs, bcs, k0, kc, j0, nc);
+      packPanels(pb, b, bOff, bcs, brs, j0, nc, k0, kc);
       for (let i0 = 0; i0 < M; i0 += MC) {
         const mc = Math.min(MC, M - i0);
-        packA(pa, a, aOff, ars, acs, i0, mc, k0, kc);
+        packPanels(pa, a, aOff, ars, acs, i0, mc, k0, kc);
         for (let jr = 0; jr < nc; jr += NR) {
           const bo = jr * kc; // panel jr / NR starts at (jr / NR) * NR * kc
           const cols = Math.min(NR, nc - jr);
