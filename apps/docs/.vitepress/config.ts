@@ -13,6 +13,8 @@ export default defineConfig({
         text: 'Guide',
         items: [
           { text: 'First steps', link: '/guide/first-steps' },
+          { text: 'Tensors', link: '/guide/tensors' },
+          { text: 'Gradients', link: '/guide/autograd' },
           { text: 'Training a network', link: '/guide/training' },
         ],
       },

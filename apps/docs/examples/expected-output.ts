@@ -13,4 +13,13 @@ export const expectedOutput: Record<string, readonly string[]> = {
     'step 100: loss 1.2e-6',
     'predictions: [[0],[1],[1],[0]]',
   ],
+  tensors: [
+    'x: shape [2,3], dtype int32',
+    'x.T: shape [3,2], strides [1,3]',
+    'x[:, 1:]: [[1,2],[4,5]]',
+    'x + row: [[10,21,32],[13,24,35]]',
+    'col * [1, 2, 3]: [[1,2,3],[2,4,6]]',
+    'int32 + float32 → float32',
+  ],
+  autograd: ['loss 14, w.grad [2,4,6]', 'd/dx sin(x) = cos(x): [1,0,-1]', 'd²/dx² sin(x) = -sin(x): [0,-1,0]'],
 };

@@ -39,6 +39,8 @@ describe('docs site', () => {
 
   for (const [name, path] of [
     ['first-steps', 'guide/first-steps'],
+    ['tensors', 'guide/tensors'],
+    ['autograd', 'guide/autograd'],
     ['train-xor', 'guide/training'],
   ] as const) {
     it(`runs the ${name} example in the page when Run is clicked`, async () => {
