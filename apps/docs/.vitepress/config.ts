@@ -16,6 +16,7 @@ export default defineConfig({
           { text: 'Tensors', link: '/guide/tensors' },
           { text: 'Gradients', link: '/guide/autograd' },
           { text: 'Training a network', link: '/guide/training' },
+          { text: 'Pretrained models', link: '/guide/pretrained' },
         ],
       },
     ],

@@ -42,6 +42,7 @@ describe('docs site', () => {
     ['tensors', 'guide/tensors'],
     ['autograd', 'guide/autograd'],
     ['train-xor', 'guide/training'],
+    ['pretrained-lenet', 'guide/pretrained'],
   ] as const) {
     it(`runs the ${name} example in the page when Run is clicked`, async () => {
       const page = await (browser as Browser).newPage();
