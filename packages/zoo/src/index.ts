@@ -16,3 +16,4 @@ export {
   toInput,
 } from './lenet5-pretrained';
 export { MNIST_MEAN, MNIST_STD } from './mnist-norm';
+export { BasicBlock, Bottleneck, ResNet, type ResNetBlock, type ResNetConfig, resnet18, resnet34, resnet50 } from './resnet';
