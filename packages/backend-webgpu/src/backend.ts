@@ -6,6 +6,7 @@
 import { type Backend, BackendError, type DType, registerBackend, type StorageArray } from '@strata/core';
 import { acquireDevice, type WebGpuBackendOptions } from './device';
 import { Executor } from './exec';
+import { createFused } from './kernels/fused';
 import { createKernels } from './kernels/table';
 import { GpuRuntime, type RuntimeStats } from './runtime/runtime';
 import { fromGpuLayout, type GpuStorage, gpuByteLength, toGpuLayout } from './storage';
@@ -36,6 +37,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     name: 'webgpu',
     capabilities: { dtypes: DTYPES, syncRead: false, floatEpsilon: WEBGPU_FLOAT_EPSILON },
     kernels: createKernels(exec),
+    fused: createFused(exec),
     device,
     upload(data: StorageArray, dtype: DType): GpuStorage {
       rt.check('upload');

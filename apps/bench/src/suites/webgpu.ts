@@ -422,10 +422,16 @@ export function convCase(e: WebGpuEnv, s: ConvSpec = benchSpec): BenchCase {
     limits: e.software ? { warmup: 1, repetitions: 3 } : { warmup: 2, repetitions: 10 },
     implementations: [
       tfjsOp(e, theirs, (xs) => e.tf.conv2d(xs[0] as Tensor4D, xs[1] as Tensor4D, 1, 'same')),
-      strataOp(e, 'webgpu', ours, strata),
+      strataOp(e, 'webgpu', ours, strata, convPathNote(e)),
       strataOp(e, 'cpu', ours, strata),
     ],
   };
+}
+
+/** Which conv2d Strata WebGPU runs: its fused implicit GEMM (conv2d.ts), or the im2col composite when it has none. */
+function convPathNote(e: WebGpuEnv): string | undefined {
+  if ('unavailable' in e.strata) return undefined;
+  return e.strata.fused?.conv2d ? 'fused conv2d (implicit GEMM)' : 'im2col + matmul composite';
 }
 
 /** A 4-d array's values permuted (`out` dim i is `shape` dim perm[i]). */

@@ -63,7 +63,17 @@ export function chooseTiling(limits: KernelLimits, M = Number.POSITIVE_INFINITY,
   throw new RangeError('matmul: the device limits allow no tiling (needs 64 invocations and 4 KiB of workgroup memory)');
 }
 
-export function buildMatmul(a: ViewInfo, b: ViewInfo, out: OutputSpec, limits: KernelLimits, tiling?: MatmulTiling): KernelPlan {
+/** The validated dims of a matmul call: C (..., M, N) = A (..., M, K) @ B (..., K, N) with batch dims already broadcast. */
+export interface MatmulDims {
+  readonly nd: number;
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  readonly batchShape: readonly number[];
+  readonly T: 'f32' | 'i32';
+}
+
+export function matmulDims(a: ViewInfo, b: ViewInfo, out: OutputSpec): MatmulDims {
   const nd = out.shape.length;
   if (nd < 2 || a.shape.length !== nd || b.shape.length !== nd) {
     throw new Error(`matmul: operands and output need the same rank ≥ 2, got ${a.shape.length}, ${b.shape.length}, ${nd}`);
@@ -84,6 +94,11 @@ export function buildMatmul(a: ViewInfo, b: ViewInfo, out: OutputSpec, limits: K
   if (T === 'u32' || a.dtype !== out.dtype || b.dtype !== out.dtype) {
     throw new Error(`matmul: supports float32 and int32 with matching operands, got ${a.dtype} @ ${b.dtype} -> ${out.dtype}`);
   }
+  return { nd, M, N, K, batchShape, T };
+}
+
+export function buildMatmul(a: ViewInfo, b: ViewInfo, out: OutputSpec, limits: KernelLimits, tiling?: MatmulTiling): KernelPlan {
+  const { nd, M, N, K, batchShape, T } = matmulDims(a, b, out);
   const t = tiling ?? chooseTiling(limits, M, N);
   const BM = t.ty * t.rm;
   const BN = t.tx * t.rn;

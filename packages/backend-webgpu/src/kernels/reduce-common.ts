@@ -17,6 +17,14 @@ export interface KernelLimits {
   readonly maxWorkgroupStorage: number;
   /** maxComputeWorkgroupsPerDimension. */
   readonly maxWorkgroupsPerDim: number;
+  /** maxStorageBuffersPerShaderStage (4 on compatibility-level devices by default); unknown means 8. */
+  readonly maxStorageBuffers?: number;
+  /**
+   * A Mesa CPU rasteriser (llvmpipe; see isSoftwareDevice for why not SwiftShader): every storage or workgroup-memory load
+   * costs about 25 multiply-adds per invocation and barriers are emulated, so register-blocked
+   * kernels without workgroup memory, with blocks far larger than a GPU's registers allow, win.
+   */
+  readonly software?: boolean;
 }
 
 export type WgslScalar = 'f32' | 'i32' | 'u32';

@@ -9,16 +9,19 @@ import type { GpuStorage } from '../storage';
 import { buildArgsort } from './argsort';
 import { buildGather, buildScatterAdd } from './indexing';
 import { buildConcatPart, buildPad } from './layout';
-import { buildMatmul } from './matmul';
+import { planMatmul } from './matmul-direct';
+import { outKey, PlanCache, viewKey } from './plan-cache';
 import { buildRandom } from './random';
 import { buildReduce } from './reduce';
 import { buildScan } from './scan';
+import { scatterAddCsr, sharedIndexRow } from './scatter';
 
 type Views = readonly View<GpuStorage>[];
 
 export function createKernels(exec: Executor): KernelTable<GpuStorage> {
   const rt = exec.rt;
   const limits = rt.limits;
+  const matmulPlans = new PlanCache();
   const empty = (out: OutputSpec) => sizeOf(out.shape) === 0;
   const first = (inputs: Views) => inputs[0] as View<GpuStorage>;
 
@@ -49,7 +52,9 @@ export function createKernels(exec: Executor): KernelTable<GpuStorage> {
         if (empty(o)) return exec.allocate(o.dtype, 0);
         const [a, b] = xs as [View<GpuStorage>, View<GpuStorage>];
         if ((a.shape[a.shape.length - 1] as number) === 0) return exec.elementwise([], E.const(0, o.dtype), o);
-        return exec.run(buildMatmul(viewInfo(a), viewInfo(b), o, limits), xs, o);
+        const [ai, bi] = [viewInfo(a), viewInfo(b)];
+        const plan = matmulPlans.get(`${viewKey(ai)} ${viewKey(bi)} ${outKey(o)}`, () => planMatmul(ai, bi, o, limits));
+        return exec.run(plan, xs, o);
       });
     },
     gather(inputs, params, out) {
@@ -67,6 +72,9 @@ export function createKernels(exec: Executor): KernelTable<GpuStorage> {
       rt.check('scatterAdd');
       return exec.viaFloat32(inputs, out, (xs, o) => {
         const [base, index, src] = xs as [View<GpuStorage>, View<GpuStorage>, View<GpuStorage>];
+        if (sizeOf(index.shape) > 0 && sharedIndexRow(viewInfo(index), params.axis, o, limits)) {
+          return scatterAddCsr(exec, base, index, src, params.axis, o);
+        }
         const result = exec.elementwise([base], E.input(0, base.dtype), o);
         if (result.size === 0 || sizeOf(index.shape) === 0) return result;
         const plan = buildScatterAdd(viewInfo(index), viewInfo(src), params.axis, o, limits);

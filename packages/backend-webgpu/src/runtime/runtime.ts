@@ -91,6 +91,8 @@ export class GpuRuntime {
       maxWorkgroupSize: Math.min(device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX),
       maxWorkgroupStorage: device.limits.maxComputeWorkgroupStorageSize,
       maxWorkgroupsPerDim: device.limits.maxComputeWorkgroupsPerDimension,
+      maxStorageBuffers: device.limits.maxStorageBuffersPerShaderStage,
+      software: isSoftwareDevice(device),
     };
     device.lost.then((info) => {
       this.#lost = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
@@ -277,6 +279,20 @@ export class GpuRuntime {
       this.flush();
     });
   }
+}
+
+/**
+ * Mesa's CPU rasterisers, whose LLVM JIT compiles big register blocks quickly. Not
+ * SwiftShader: its JIT takes 15 s for an 8 x 8 conv2d block, and Chromium's GPU process
+ * was lost while it compiled 8 x 16 (headless Chromium), so it keeps the GPU tiling.
+ */
+const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe/i;
+
+/** Whether the device runs on a Mesa CPU rasteriser, from its adapter info (false when the browser hides it). */
+export function isSoftwareDevice(device: GPUDevice): boolean {
+  const info = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+  if (!info) return false;
+  return SOFTWARE_ADAPTER.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
 }
 
 /** The error a read reports when a gather/scatterAdd kernel met an index out of range. */
