@@ -2,8 +2,13 @@
  * @packageDocumentation
  * WebAssembly SIMD + worker-thread backend: the fast CPU path in Node and browsers.
  *
- * This package is a skeleton: its public API arrives with issue #8 and is
- * specified in ../../shared/DESIGN.md. It deliberately exports nothing yet, so
- * that no caller can depend on a placeholder.
+ * ```ts
+ * import { initBackend } from '@strata/core';
+ * import { registerWasmBackend } from '@strata/backend-wasm';
+ * registerWasmBackend(); // threads default to the number of cores
+ * await initBackend(['wasm', 'cpu']);
+ * ```
  */
-export {};
+export { createWasmBackend, registerWasmBackend, type WasmBackend, type WasmBackendOptions } from './backend';
+export { defaultGemmConfig, type GemmConfig } from './codegen/gemm';
+export { detectFeatures, type Validate, type WasmFeatures } from './wasm/features';

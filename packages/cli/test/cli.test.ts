@@ -46,7 +46,7 @@ describe('strata binary', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--learning rate|--lr <rate>/);
     const info = await strata('info');
-    expect(info.stdout).toMatch(/selected: cpu/);
+    expect(info.stdout).toMatch(/selected: wasm/); // auto prefers wasm over cpu without a GPU
     expect(info.stdout).toMatch(/webgpu skipped: (only a software adapter|no adapter|not registered)/);
   }, 60_000);
 });

@@ -90,8 +90,20 @@ export interface InitBackendResult {
   readonly skipped: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
 }
 
-/** Tries each backend in order and makes the first that initialises current. */
-export async function initBackend(preference: readonly string[]): Promise<InitBackendResult> {
+/**
+ * The registered backends, highest priority first (ties keep registration
+ * order): the GPU backends register at 10 (webgpu) and 5 (webgl), wasm at 3,
+ * cpu at 0, so with no GPU the WebAssembly backend comes before the CPU's.
+ */
+function backendsByPriority(): string[] {
+  return [...registry.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([name]) => name);
+}
+
+/**
+ * Tries each backend in order and makes the first that initialises current.
+ * Without a list, tries every registered backend by priority (`backendsByPriority`).
+ */
+export async function initBackend(preference: readonly string[] = backendsByPriority()): Promise<InitBackendResult> {
   const skipped: { name: string; reason: string }[] = [];
   for (const name of preference) {
     if (!registry.has(name)) {

@@ -2,9 +2,11 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { add, exp, matmul, max, mul, relu, setBackend, sigmoid, sum, type Tensor, tensor, tidy } from '@strata/core';
 import type { Tensor as TfTensor } from '@tensorflow/tfjs-core';
-import { convCase } from '../cases/conv';
+import { benchSpec, convCase } from '../cases/conv';
+import { ortMatmulRow } from '../cases/onnx';
+import { wasmConvRows, wasmRow } from '../cases/wasm';
 import { randomFloats } from '../inputs';
-import type { Implementation, RunOptions, Suite, Work } from '../types';
+import type { BenchCase, Implementation, RunOptions, Suite, Work } from '../types';
 
 type Tf = typeof import('@tensorflow/tfjs-core');
 
@@ -20,6 +22,10 @@ export interface CaseSpec {
   readonly work: Work;
   readonly inputs: readonly Input[];
   readonly limits?: Partial<RunOptions>;
+  /** Thread counts of the Strata-on-wasm rows (none when absent: the wasm backend runs those ops with the CPU's kernels). */
+  readonly wasmThreads?: readonly number[];
+  /** Thread count of an onnxruntime-web peer row (matmul cases only). */
+  readonly ortThreads?: number;
   /** The op on Strata tensors; intermediates are freed by tidy, the result by the harness. */
   readonly strata: (xs: readonly Tensor[]) => Tensor;
   /** The same op on TensorFlow.js tensors. */
@@ -36,9 +42,16 @@ export function inputData(spec: CaseSpec): Float32Array[] {
   return spec.inputs.map((input) => randomFloats(size(input.shape), input.seed));
 }
 
-function matmulCase(n: number, limits?: Partial<RunOptions>): CaseSpec {
+function matmulCase(
+  n: number,
+  limits?: Partial<RunOptions>,
+  wasmThreads: readonly number[] = [1],
+  ortThreads?: number,
+): CaseSpec {
   return {
     name: `matmul ${n}x${n} f32`,
+    wasmThreads,
+    ...(ortThreads ? { ortThreads } : {}),
     work: { amount: 2 * n ** 3, unit: 'FLOP' },
     inputs: [
       { shape: [n, n], seed: 1 },
@@ -69,7 +82,8 @@ export const specs: readonly CaseSpec[] = [
   matmulCase(256),
   matmulCase(512, { warmup: 2, repetitions: 7 }),
   // About 2-4 s a run on tfjs-cpu here.
-  matmulCase(1024, { warmup: 1, repetitions: 5 }),
+  // onnxruntime-web fixes its thread count for the process: 2, to compare with the 2-thread wasm row.
+  matmulCase(1024, { warmup: 1, repetitions: 5 }, [1, 2], 2),
   {
     name: '(a + b) * c, 1M f32',
     work: { amount: M1, unit: 'elements' },
@@ -150,12 +164,23 @@ function implementations(tf: Tf, spec: CaseSpec): Implementation[] {
       },
     };
   };
-  return [strata, peer('tfjs-cpu', 'cpu'), peer('tfjs-wasm', 'wasm', 'SIMD, single-threaded in Node')];
+  const wasmRows = (spec.wasmThreads ?? []).map((threads) =>
+    wasmRow(threads, () => spec.inputs.map((input, i) => ({ data: at(data(), i), shape: input.shape })), spec.strata),
+  );
+  const n = spec.inputs[0]?.shape[0] ?? 0;
+  const ort = spec.ortThreads ? [ortMatmulRow(spec.ortThreads, n, n, n, data)] : [];
+  return [strata, peer('tfjs-cpu', 'cpu'), peer('tfjs-wasm', 'wasm', 'SIMD, single-threaded in Node'), ...ort, ...wasmRows];
 }
+
+/** `base` with more implementations appended. */
+const withRows = (base: BenchCase, rows: readonly Implementation[]): BenchCase => ({
+  ...base,
+  implementations: [...base.implementations, ...rows],
+});
 
 const suite: Suite = {
   name: 'cpu-core',
-  description: 'Strata CPU vs TensorFlow.js cpu and wasm: matmul, elementwise chains, reductions, conv2d (float32)',
+  description: 'Strata CPU and wasm vs TensorFlow.js cpu and wasm: matmul, elementwise chains, reductions, conv2d (float32)',
   async cases() {
     const tf = await import('@tensorflow/tfjs-core');
     await import('@tensorflow/tfjs-backend-cpu');
@@ -171,7 +196,7 @@ const suite: Suite = {
         ...(spec.limits ? { limits: spec.limits } : {}),
         implementations: implementations(tf, spec),
       })),
-      convCase(tf),
+      withRows(convCase(tf), wasmConvRows([1, 2], benchSpec)),
     ];
   },
 };

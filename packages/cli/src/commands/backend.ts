@@ -27,9 +27,21 @@ function registerWebGpu(hardwareOnly: boolean): void {
   });
 }
 
+/**
+ * Registers the WebAssembly backend (SIMD kernels, one worker thread per core),
+ * loaded on demand like WebGPU. It comes before 'cpu' in 'auto'.
+ */
+function registerWasm(): void {
+  registerBackend('wasm', async () => {
+    const { createWasmBackend } = await import('@strata/backend-wasm');
+    return createWasmBackend();
+  });
+}
+
 /** Selects the backend for a command; 'auto' takes the first that initialises and says why others were skipped. */
 export async function selectBackend(choice: BackendChoice, print: (line: string) => void): Promise<string> {
   if (choice === 'webgpu') registerWebGpu(false);
+  if (choice === 'wasm' || choice === 'auto') registerWasm();
   if (choice !== 'auto') {
     await setBackend(choice);
     return choice;
