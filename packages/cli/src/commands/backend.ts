@@ -8,7 +8,7 @@ const SOFTWARE_ADAPTER = /llvmpipe|lavapipe|softpipe|swiftshader/i;
 /**
  * Registers WebGPU through Dawn. Loaded on demand so CPU runs never start
  * Dawn. With `hardwareOnly` (used by 'auto'), a software rasteriser adapter is
- * refused with a reason: on such machines the CPU backend trains faster.
+ * refused with a reason: on such machines the wasm and CPU backends train faster.
  */
 function registerWebGpu(hardwareOnly: boolean): void {
   registerBackend('webgpu', async (): Promise<Backend> => {
@@ -20,7 +20,7 @@ function registerWebGpu(hardwareOnly: boolean): void {
     if (hardwareOnly && SOFTWARE_ADAPTER.test(name)) {
       backend.destroy();
       throw new Error(
-        `only a software adapter is available (${name}); the CPU backend is faster here (use --backend webgpu to force it)`,
+        `only a software adapter is available (${name}); wasm and cpu are faster here (use --backend webgpu to force it)`,
       );
     }
     return backend as unknown as Backend;
