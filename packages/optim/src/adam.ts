@@ -1,5 +1,6 @@
 import { keep, type Tensor, zerosLike } from '@strata/core';
-import { checkBetas, checkOption, lerp, Optimizer, type ParamGroup, type Params, type Scalar } from './optimizer';
+import { adamUpdate, lerp, squareAverage } from './fused';
+import { checkBetas, checkOption, Optimizer, type ParamGroup, type Params, type Scalar } from './optimizer';
 
 export interface AdamOptions {
   /** Learning rate γ (default 1e-3). */
@@ -63,7 +64,7 @@ abstract class AdamBase extends Optimizer<AdamGroup, AdamState> {
       else g = g.add(param.mul(k(weightDecay)));
     }
     const m = state.exp_avg.assign(lerp(state.exp_avg, g, 1 - beta1, k));
-    let v = state.exp_avg_sq.assign(state.exp_avg_sq.mul(k(beta2)).add(g.mul(g).mul(k(1 - beta2))));
+    let v = state.exp_avg_sq.assign(squareAverage(state.exp_avg_sq, g, beta2, k));
     if (group.amsgrad) {
       // A group may turn amsgrad on after the first step.
       state.max_exp_avg_sq ??= keep(zerosLike(param));
@@ -71,8 +72,7 @@ abstract class AdamBase extends Optimizer<AdamGroup, AdamState> {
     }
     const stepSize = lr / (1 - beta1 ** state.step);
     const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** state.step);
-    const denom = v.sqrt().div(k(biasCorrection2Sqrt)).add(k(eps));
-    param.assign(theta.sub(m.div(denom).mul(k(stepSize))));
+    param.assign(adamUpdate(theta, m, v, { stepSize, biasCorrection2Sqrt, eps }, k));
   }
 }
 

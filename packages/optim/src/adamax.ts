@@ -1,5 +1,6 @@
 import { type Tensor, zerosLike } from '@strata/core';
-import { checkBetas, checkOption, lerp, Optimizer, type ParamGroup, type Params, type Scalar } from './optimizer';
+import { lerp } from './fused';
+import { checkBetas, checkOption, Optimizer, type ParamGroup, type Params, type Scalar } from './optimizer';
 
 export interface AdamaxOptions {
   /** Learning rate γ (default 2e-3). */

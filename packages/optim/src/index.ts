@@ -10,6 +10,7 @@ export { Adam, type AdamGroup, type AdamOptions, type AdamState, AdamW } from '.
 export { Adamax, type AdamaxGroup, type AdamaxOptions, type AdamaxState } from './adamax';
 export { type ClipGradNormOptions, clipGradNorm, clipGradValue } from './clip';
 export { EarlyStopping, type EarlyStoppingOptions } from './early-stopping';
+export { adamUpdate, lerp, squareAverage } from './fused';
 export * from './lr-scheduler/index';
 export { NAdam, type NAdamGroup, type NAdamOptions, type NAdamState } from './nadam';
 export {
@@ -17,7 +18,6 @@ export {
   checkOption,
   type GroupOptions,
   type GroupStateDict,
-  lerp,
   Optimizer,
   type OptimizerStateDict,
   type ParamGroup,

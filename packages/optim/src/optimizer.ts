@@ -69,14 +69,6 @@ class StepScalars {
   }
 }
 
-/**
- * `start + weight * (end - start)`, evaluated the way torch.lerp does (from the
- * nearer end when weight >= 0.5), as PyTorch's optimizers use for moving averages.
- */
-export function lerp(start: Tensor, end: Tensor, weight: number, k: Scalar): Tensor {
-  return weight < 0.5 ? start.add(end.sub(start).mul(k(weight))) : end.sub(end.sub(start).mul(k(1 - weight)));
-}
-
 /** Throws a RangeError naming the optimizer and option unless `ok`. */
 export function checkOption(ok: boolean, optimizer: string, option: string, value: unknown, expected: string): void {
   if (!ok) throw new RangeError(`${optimizer}: invalid ${option} ${JSON.stringify(value)}; expected ${expected}`);

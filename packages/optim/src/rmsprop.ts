@@ -1,5 +1,6 @@
 import { keep, type Tensor, zerosLike } from '@strata/core';
-import { checkOption, lerp, Optimizer, type ParamGroup, type Params, type Scalar } from './optimizer';
+import { lerp } from './fused';
+import { checkOption, Optimizer, type ParamGroup, type Params, type Scalar } from './optimizer';
 
 export interface RMSpropOptions {
   /** Learning rate γ (default 1e-2). */
