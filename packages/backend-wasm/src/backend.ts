@@ -69,10 +69,10 @@ async function resolveThreads(requested: number | undefined, features: WasmFeatu
   if (!Number.isInteger(wanted) || wanted < 1)
     throw new RangeError(`createWasmBackend: threads must be a positive integer, got ${wanted}`);
   if (wanted === 1) return 1;
-  const reason = !features.sharedMemory
-    ? 'this engine has no shared WebAssembly memory'
-    : !canShareMemory()
-      ? 'SharedArrayBuffer needs a crossOriginIsolated page (COOP/COEP headers)'
+  const reason = !canShareMemory()
+    ? 'SharedArrayBuffer needs a crossOriginIsolated page (COOP/COEP headers)'
+    : !features.sharedMemory
+      ? 'this engine has no shared WebAssembly memory'
       : !canBlock()
         ? "a browser's main thread cannot block in Atomics.wait (create the backend inside a Worker for threads)"
         : undefined;

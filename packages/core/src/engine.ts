@@ -20,6 +20,8 @@ interface Registered {
   factory: () => Promise<Backend> | Backend;
   priority: number;
   instance?: Backend;
+  /** The instantiation in flight: concurrent first uses share it rather than each creating a backend. */
+  pending?: Promise<Backend>;
 }
 
 const registry = new Map<string, Registered>();
@@ -53,8 +55,16 @@ async function instantiate(name: string): Promise<Backend> {
       `backend '${name}' is not registered (registered: ${registeredBackends().join(', ') || 'none'}); import its package and call registerBackend first`,
     );
   }
-  if (!entry.instance) entry.instance = await entry.factory();
-  return entry.instance;
+  if (entry.instance) return entry.instance;
+  entry.pending ??= (async () => {
+    try {
+      entry.instance = await entry.factory();
+      return entry.instance;
+    } finally {
+      entry.pending = undefined; // a failed factory may be retried later
+    }
+  })();
+  return entry.pending;
 }
 
 /** Makes `name` the backend new tensors are created on. Async: GPU backends await their device. */

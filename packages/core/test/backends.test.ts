@@ -49,6 +49,23 @@ describe('backend registry', () => {
     expect(await a.add(moved).toArray()).toEqual([11, 22, 33]);
   });
 
+  it('concurrent first uses of an async backend share one instance; a failed start can be retried', async () => {
+    let starts = 0;
+    registerBackend('slow', async () => {
+      starts += 1;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (starts === 1) throw new Error('device lost while starting');
+      return renamedCpu('slow');
+    });
+    await expect(setBackend('slow')).rejects.toThrow('device lost while starting');
+    const a = tensor([1, 2]);
+    const [x, y] = await Promise.all([a.to('slow'), a.to('slow')]);
+    expect(starts).toBe(2);
+    expect(x.backend).toBe(y.backend);
+    expect(await x.add(y).toArray()).toEqual([2, 4]);
+    await setBackend('cpu');
+  });
+
   it('setBackend on an unknown name says what is registered', async () => {
     await expect(setBackend('webgpu-nope')).rejects.toThrow(/backend 'webgpu-nope' is not registered \(registered: .*cpu/);
   });
