@@ -15,6 +15,7 @@ export default defineConfig({
           { text: 'First steps', link: '/guide/first-steps' },
           { text: 'Tensors', link: '/guide/tensors' },
           { text: 'Gradients', link: '/guide/autograd' },
+          { text: 'Backends', link: '/guide/backends' },
           { text: 'Training a network', link: '/guide/training' },
           { text: 'Pretrained models', link: '/guide/pretrained' },
         ],

@@ -23,4 +23,5 @@ export const expectedOutput: Record<string, readonly string[]> = {
   ],
   autograd: ['loss 14, w.grad [2,4,6]', 'd/dx sin(x) = cos(x): [1,0,-1]', 'd²/dx² sin(x) = -sin(x): [0,-1,0]'],
   'pretrained-lenet': ['weights: MNIST test accuracy 0.9867', 'prediction: 7 (p = 1.00)'],
+  backends: ['backend: wasm', 'wasm matmul 128×64 matches the CPU reference: true'],
 };

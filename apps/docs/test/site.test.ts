@@ -41,6 +41,7 @@ describe('docs site', () => {
     ['first-steps', 'guide/first-steps'],
     ['tensors', 'guide/tensors'],
     ['autograd', 'guide/autograd'],
+    ['backends', 'guide/backends'],
     ['train-xor', 'guide/training'],
     ['pretrained-lenet', 'guide/pretrained'],
   ] as const) {
