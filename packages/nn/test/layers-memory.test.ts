@@ -62,3 +62,15 @@ describe('layers in a training loop', () => {
     expect(bn.numBatchesTracked?.itemSync()).toBe(5);
   });
 });
+
+describe('layer construction', () => {
+  it('allocates exactly the parameters and buffers a layer holds (no initialisation leftovers)', () => {
+    const before = memory().numTensors;
+    const layers = [new Linear(5, 3), new Conv2d(2, 4, 3), new ConvTranspose2d(4, 2, 2), new Embedding(7, 3)];
+    const held = layers.reduce((n, m) => n + Object.keys(m.stateDict()).length, 0);
+    expect(held).toBe(2 + 2 + 2 + 1);
+    expect(memory().numTensors - before).toBe(held);
+    for (const m of layers) for (const t of Object.values(m.stateDict())) t.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+});

@@ -3,7 +3,7 @@
  * Weights are initialised exactly as PyTorch's defaults: kaiming_uniform(a=√5)
  * for the weight, i.e. U(-1/√fanIn, 1/√fanIn), and the same bound for the bias.
  */
-import { flatten, type Generator, linear, rand, reshape, type Tensor } from '@strata/core';
+import { flatten, type Generator, linear, rand, reshape, type Tensor, tidy } from '@strata/core';
 import { bilinearForm } from '../functional';
 import { Module } from '../module';
 import { parameter } from '../parameter';
@@ -15,10 +15,12 @@ export interface InitOptions {
 
 /** U(-bound, bound) of a shape. */
 export function uniformInit(shape: number[], bound: number, options: InitOptions): Tensor {
-  const u = rand(shape, options.generator ? { generator: options.generator } : {});
-  const out = u.mul(2 * bound).sub(bound);
-  u.dispose();
-  return out;
+  // tidy frees rand's output and the scaled intermediate; only U(-bound, bound) is kept.
+  return tidy(() =>
+    rand(shape, options.generator ? { generator: options.generator } : {})
+      .mul(2 * bound)
+      .sub(bound),
+  );
 }
 
 export interface LinearOptions extends InitOptions {
