@@ -154,6 +154,11 @@ export function assertSameBackend(op: string, inputs: readonly Tensor[]): void {
 function checkInputs(op: string, backend: Backend, inputs: readonly Tensor[]): void {
   for (const t of inputs) {
     t.assertAlive(op);
+    if (t.backend !== backend && t.backend.name === backend.name) {
+      throw new BackendError(
+        `${op}: tensors live on two different instances of the '${backend.name}' backend; create backends once through registerBackend/setBackend (or useBackend) and reuse that instance`,
+      );
+    }
     if (t.backend !== backend) {
       throw new BackendError(
         `${op}: tensors live on different backends ('${t.backend.name}' and '${backend.name}'); move one with \`await t.to('${backend.name}')\``,

@@ -66,6 +66,17 @@ describe('backend registry', () => {
     await setBackend('cpu');
   });
 
+  it('names the problem when two instances of one backend meet in an op', async () => {
+    const a = tensor([1, 2]);
+    useBackend(renamedCpu('twin'));
+    const b = tensor([3, 4]);
+    useBackend(renamedCpu('twin'));
+    const c = tensor([5, 6]);
+    expect(() => b.add(c)).toThrow("add: tensors live on two different instances of the 'twin' backend");
+    for (const t of [a, b, c]) t.dispose();
+    await setBackend('cpu');
+  });
+
   it('setBackend on an unknown name says what is registered', async () => {
     await expect(setBackend('webgpu-nope')).rejects.toThrow(/backend 'webgpu-nope' is not registered \(registered: .*cpu/);
   });
