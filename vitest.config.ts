@@ -1,5 +1,6 @@
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { readModuleBytes } from './tools/browser-commands';
 import { sourceConditions } from './vitest.shared';
 
 /**
@@ -30,11 +31,13 @@ export default defineConfig({
       {
         resolve: { conditions: sourceConditions },
         ssr: { resolve: { conditions: sourceConditions } },
-        optimizeDeps: { include: [] },
+        optimizeDeps: { include: ['../packages/backend-webgl > gpu.js'] }, // CJS, not a root dependency: found via its package
         test: {
           name: 'browser',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // STRATA_WEBGL_LENET=full runs the full LeNet-5-on-WebGL training test (7-16 min on SwiftShader).
+          provide: { webglLenetFull: process.env.STRATA_WEBGL_LENET === 'full' },
           include: ['packages/*/{src,test}/**/*.browser.test.ts', 'apps/*/{src,test}/**/*.browser.test.ts'],
           browser: {
             enabled: true,
@@ -47,6 +50,7 @@ export default defineConfig({
               },
             }),
             instances: [{ browser: 'chromium' }],
+            commands: { readModuleBytes },
           },
         },
       },

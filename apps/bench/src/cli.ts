@@ -72,7 +72,8 @@ async function main(): Promise<void> {
       console.log(
         `\n## ${suite.name}: ${suite.description} (warm-up ${options.warmup}, ${options.repetitions} timed runs, medians)\n`,
       );
-    all.push(...(await runSuite(suite, options, (r) => values.json || console.log(`${formatCase(r, options)}\n`))));
+    const onResult = (r: CaseResult) => values.json || console.log(`${formatCase(r, options)}\n`);
+    all.push(...(await (suite.run ? suite.run(options, onResult) : runSuite(suite, options, onResult))));
   }
   if (values.json) console.log(JSON.stringify({ node: process.version, options, results: all }, null, 2));
 }

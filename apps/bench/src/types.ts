@@ -35,6 +35,11 @@ export interface Suite {
   readonly description: string;
   /** Built lazily so that listing suites loads no peer library. */
   cases(): BenchCase[] | Promise<BenchCase[]>;
+  /**
+   * Runs the whole suite elsewhere (a browser page: see browser/launch.ts), calling `onResult`
+   * as each case finishes; the CLI uses it instead of running `cases()` itself.
+   */
+  run?(options: RunOptions, onResult: (result: CaseResult) => void): Promise<CaseResult[]>;
 }
 
 export interface RunOptions {

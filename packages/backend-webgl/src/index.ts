@@ -1,9 +1,16 @@
 /**
  * @packageDocumentation
- * WebGL2 fallback backend built on gpu.js, for browsers without WebGPU.
+ * WebGL2 backend built on gpu.js, for browsers without WebGPU.
  *
- * This package is a skeleton: its public API arrives with issue #10 and is
- * specified in ../../shared/DESIGN.md. It deliberately exports nothing yet, so
- * that no caller can depend on a placeholder.
+ * ```ts
+ * import { initBackend } from '@strata/core';
+ * import { registerWebGlBackend } from '@strata/backend-webgl';
+ * registerWebGlBackend();
+ * await initBackend(['webgpu', 'webgl', 'cpu']);
+ * ```
  */
-export {};
+export { createWebGlBackend, registerWebGlBackend, WEBGL_FLOAT_EPSILON, type WebGlBackend } from './backend';
+export { NO_WEBGL2, type WebGlBackendOptions } from './context';
+export type { KernelCacheStats, KernelSpec } from './runtime/kernel-cache';
+export type { RuntimeStats } from './runtime/runtime';
+export type { Layout, WebGlStorage } from './storage';
